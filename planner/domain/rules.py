@@ -1,0 +1,416 @@
+"""The safety rules of SPEC §3: may a session happen on a date, and if not, why and until when.
+
+`Engine` is built once per (history, settings, today) and answers many questions
+fast: it sorts the history into day-number indexes so each rule looks only at the
+window of days that can matter (bisect), never at the whole journal.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from .models import History, Plan, Reason, Session, Settings, SkinRecord
+from .vocabulary import class_rank
+
+MIN_MINUTES = 5
+STARTER_CAP = 10
+RAMP_RESET_GAP = 56  # more than this many days without a session starts the ramp over
+MILD, MODERATE, SEVERE, RED_FLAG = (class_rank(c) for c in ("mild", "moderate", "severe", "red-flag"))
+
+# Rules that count as "blocked days" for streaks and score (SPEC §4).
+NON_SCHEDULING_RULES = (
+    "product-blackout", "procedure-wait", "injectable-wait", "skin-state",
+    "reaction-hold", "medical-hold", "pause",
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer for one date: SPEC §7 `check --json`."""
+
+    date: date
+    allowed: bool
+    min_minutes: int
+    max_minutes: int
+    earliest: date | None
+    reasons: tuple[Reason, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "allowed": self.allowed,
+            "min_minutes": self.min_minutes,
+            "max_minutes": self.max_minutes,
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "reasons": [r.to_json() for r in self.reasons],
+        }
+
+
+def _d(n: int) -> date:
+    return date.fromordinal(n)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class Engine:
+    """Rule verdicts over one history. Pure: inputs in, values out."""
+
+    def __init__(self, history: History, settings: Settings, today: date):
+        self.history = history
+        self.settings = settings
+        self.today = today
+        self._t = today.toordinal()
+        s = sorted(history.sessions, key=lambda x: (x.date, x.id))
+        self._sessions = s
+        self._session_days = [x.date.toordinal() for x in s]
+        live = [p for p in history.plans if p.fulfilled_by is None and p.date >= today]
+        live.sort(key=lambda p: (p.date, p.id))
+        self._plans = live
+        self._plan_days = [p.date.toordinal() for p in live]
+        self._product_days = sorted(p.date.toordinal() for p in history.products)
+        self._procedure_days = sorted(p.date.toordinal() for p in history.procedures)
+        self._injectable_days = sorted(p.date.toordinal() for p in history.injectables)
+        skin = sorted(history.skin, key=lambda r: (r.date, r.seq, r.id))
+        self._skin = skin
+        self._skin_days = [r.date.toordinal() for r in skin]
+        self._skin_ranks = [r.rank for r in skin]
+        self._pauses = sorted(history.pauses, key=lambda p: p.start)
+
+    # ------------------------------------------------------------------ rules
+
+    def spacing(self, day: date, exclude: str | None = None, include_plans: bool = True,
+                ) -> Reason | None:
+        """Another session or live plan fewer than G days away blocks the date."""
+        g = self.settings.spacing_days
+        n = day.toordinal()
+        hits = self._spacing_hits(n, exclude, include_plans)
+        if not hits:
+            return None
+        nearest = min(hits, key=lambda h: (abs(h[0] - n), h[0]))
+        until = n
+        while True:
+            conflict = self._spacing_hits(until, exclude, include_plans)
+            if not conflict:
+                break
+            until = max(c[0] for c in conflict) + g
+        what = "a planned session" if nearest[1] == "plan" else "a session"
+        gap = abs(nearest[0] - n)
+        when = "the same day" if gap == 0 else f"{_plural(gap, 'day')} away"
+        msg = (f"{what} on {_d(nearest[0]).isoformat()} is {when}; sessions need "
+               f"{g} days between them")
+        return Reason("spacing", msg, _d(until))
+
+    def _spacing_hits(self, n: int, exclude: str | None, include_plans: bool):
+        g = self.settings.spacing_days
+        hits = []
+        lo, hi = n - g + 1, n + g - 1
+        i = bisect_left(self._session_days, lo)
+        while i < len(self._session_days) and self._session_days[i] <= hi:
+            if self._sessions[i].id != exclude:
+                hits.append((self._session_days[i], "session"))
+            i += 1
+        if include_plans:
+            i = bisect_left(self._plan_days, lo)
+            while i < len(self._plan_days) and self._plan_days[i] <= hi:
+                if self._plans[i].id != exclude:
+                    hits.append((self._plan_days[i], "plan"))
+                i += 1
+        return hits
+
+    def product_blackout(self, day: date) -> Reason | None:
+        """A retinoid, acid, scrub or home peel in the N days before (or on) the date."""
+        n, span = day.toordinal(), self.settings.product_blackout_days
+        last = self._latest_in(self._product_days, n - span, n)
+        if last is None:
+            return None
+        kinds = sorted({p.kind for p in self.history.products if p.date.toordinal() == last})
+        msg = (f"{', '.join(kinds)} used on {_d(last).isoformat()}: no session for "
+               f"{_plural(span, 'day')} after a home active")
+        return Reason("product-blackout", msg, _d(last + span + 1))
+
+    def procedure_wait(self, day: date) -> Reason | None:
+        n, wait = day.toordinal(), self.settings.procedure_wait_days
+        last = self._latest_in(self._procedure_days, n - wait + 1, n)
+        if last is None:
+            return None
+        kinds = sorted({p.kind for p in self.history.procedures if p.date.toordinal() == last})
+        msg = (f"{', '.join(kinds)} on {_d(last).isoformat()}: wait {_plural(wait, 'day')} "
+               "after a professional procedure")
+        return Reason("procedure-wait", msg, _d(last + wait))
+
+    def injectable_wait(self, day: date) -> Reason | None:
+        n, wait = day.toordinal(), self.settings.injectable_wait_days
+        last = self._latest_in(self._injectable_days, n - wait + 1, n)
+        if last is None:
+            return None
+        kinds = sorted({p.kind for p in self.history.injectables if p.date.toordinal() == last})
+        msg = (f"{', '.join(kinds)} on {_d(last).isoformat()}: no facial massage for "
+               f"{_plural(wait, 'day')} after an injectable, and only once swelling and "
+               "bruising are gone")
+        return Reason("injectable-wait", msg, _d(last + wait))
+
+    @staticmethod
+    def _latest_in(days: list[int], lo: int, hi: int) -> int | None:
+        i = bisect_right(days, hi)
+        if i and days[i - 1] >= lo:
+            return days[i - 1]
+        return None
+
+    def _latest_skin(self, n: int) -> SkinRecord | None:
+        """The latest skin record dated in [n-2, n] (by date, then entry order)."""
+        i = bisect_right(self._skin_days, n)
+        if i and self._skin_days[i - 1] >= n - 2:
+            return self._skin[i - 1]
+        return None
+
+    def _skin_blocks(self, n: int) -> SkinRecord | None:
+        r = self._latest_skin(n)
+        return r if r is not None and r.rank == MODERATE else None
+
+    def skin_state(self, day: date) -> Reason | None:
+        """Moderate irritation in the last 3 days blocks until it is 3 days old or a calmer record."""
+        n = day.toordinal()
+        r = self._skin_blocks(n)
+        if r is None:
+            return None
+        until = n + 1
+        while self._skin_blocks(until) is not None:
+            until += 1
+        msg = (f"moderate skin reaction recorded on {r.date.isoformat()}: let the skin settle "
+               "(3 days, or a new check-in showing it is calm)")
+        return Reason("skin-state", msg, _d(until))
+
+    @cached_property
+    def _hold_records(self) -> tuple[list[SkinRecord], list[SkinRecord]]:
+        severe = [r for r in self._skin if r.rank == SEVERE]
+        red = [r for r in self._skin if r.rank == RED_FLAG]
+        return severe, red
+
+    def _open_holds(self, n: int, red_flag: bool) -> list[SkinRecord]:
+        severe, red = self._hold_records
+        out = []
+        for r in (red if red_flag else severe):
+            if r.date.toordinal() > n:
+                continue
+            if red_flag:
+                lifted = (r.resolved_on is not None and r.cleared_by_clinician
+                          and r.resolved_on.toordinal() <= n)
+            else:
+                lifted = r.resolved_on is not None and r.resolved_on.toordinal() <= n
+            if not lifted:
+                out.append(r)
+        return out
+
+    @staticmethod
+    def _hold_until(records: list[SkinRecord], red_flag: bool) -> date | None:
+        ends = []
+        for r in records:
+            if r.resolved_on is None or (red_flag and not r.cleared_by_clinician):
+                return None
+            ends.append(r.resolved_on)
+        return max(ends)
+
+    def reaction_hold(self, day: date) -> Reason | None:
+        """A severe reaction holds every session until it is marked resolved."""
+        open_ = self._open_holds(day.toordinal(), red_flag=False)
+        if not open_:
+            return None
+        first = open_[0]
+        msg = (f"severe skin reaction recorded on {first.date.isoformat()} is not resolved: "
+               "no sessions until it has fully settled and you mark it resolved")
+        return Reason("reaction-hold", msg, self._hold_until(open_, red_flag=False))
+
+    def medical_hold(self, day: date) -> Reason | None:
+        """A red flag holds every session until a clinician has cleared it."""
+        open_ = self._open_holds(day.toordinal(), red_flag=True)
+        if not open_:
+            return None
+        first = open_[0]
+        msg = (f"warning sign recorded on {first.date.isoformat()}: no sessions until a "
+               "clinician has seen it and cleared you")
+        return Reason("medical-hold", msg, self._hold_until(open_, red_flag=True))
+
+    def pause(self, day: date) -> Reason | None:
+        for p in self._pauses:
+            if p.start <= day <= p.end:
+                msg = f"paused {p.start.isoformat()} to {p.end.isoformat()} ({p.reason})"
+                return Reason("pause", msg, p.end + timedelta(days=1))
+        return None
+
+    # -------------------------------------------------------------- verdicts
+
+    def reasons(self, day: date, *, exclude: str | None = None, include_plans: bool = True,
+                ) -> list[Reason]:
+        """Every non-duration rule that blocks the date, in the spec's order."""
+        out = []
+        for r in (
+            self.spacing(day, exclude, include_plans),
+            self.product_blackout(day),
+            self.procedure_wait(day),
+            self.injectable_wait(day),
+            self.skin_state(day),
+            self.reaction_hold(day),
+            self.medical_hold(day),
+            self.pause(day),
+        ):
+            if r is not None:
+                out.append(r)
+        return out
+
+    def earliest(self, day: date, *, exclude: str | None = None, include_plans: bool = True,
+                 ) -> date | None:
+        """First date >= day that no rule but `duration` blocks; None while a hold is open."""
+        d = day
+        while True:
+            rs = self.reasons(d, exclude=exclude, include_plans=include_plans)
+            if not rs:
+                return d
+            if any(r.until is None for r in rs):
+                return None
+            d = max(r.until for r in rs)  # each `until` is > d, so this always advances
+
+    def check(self, day: date, minutes: int | None = None, *, exclude: str | None = None,
+              include_plans: bool = True) -> Verdict:
+        """May a session of `minutes` (or any length) happen on `day`?"""
+        cap = self.cap(day)
+        reasons = self.reasons(day, exclude=exclude, include_plans=include_plans)
+        if minutes is not None and not MIN_MINUTES <= minutes <= cap:
+            reasons.insert(1 if reasons and reasons[0].rule == "spacing" else 0, Reason(
+                "duration",
+                f"{minutes} minutes is outside what {day.isoformat()} allows "
+                f"({MIN_MINUTES}–{cap} minutes)",
+                None,
+            ))
+        earliest = day if not [r for r in reasons if r.rule != "duration"] else self.earliest(
+            day, exclude=exclude, include_plans=include_plans)
+        return Verdict(day, not reasons, MIN_MINUTES, cap, earliest, tuple(reasons))
+
+    def plan_verdict(self, plan: Plan) -> Verdict:
+        """A plan re-checked against everything else (SPEC §3: plans are re-checked)."""
+        return self.check(plan.date, plan.minutes, exclude=plan.id)
+
+    def session_violations(self, day: date, minutes: int, aborted: bool,
+                           exclude: str | None = None) -> tuple[Reason, ...]:
+        """What a logged session broke, judged against what happened, not plans (§3.2)."""
+        out = self.reasons(day, exclude=exclude, include_plans=False)
+        cap = self.cap(day)
+        if not aborted and minutes > cap:
+            out.insert(1 if out and out[0].rule == "spacing" else 0, Reason(
+                "duration", f"{minutes} minutes is above the {cap}-minute cap for that day", None))
+        return tuple(out)
+
+    # ------------------------------------------------------------ the ramp
+
+    @cached_property
+    def _ramp(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Clean-session count after each event: (keys, states) for bisect.
+
+        Resets (moderate+ records, resolved holds) on a day come before sessions on it.
+        """
+        events: list[tuple[int, int, Session | None]] = []
+        for r in self._skin:
+            if r.rank >= MODERATE:
+                events.append((r.date.toordinal(), 0, None))
+            if r.rank >= SEVERE and r.resolved_on is not None:
+                events.append((r.resolved_on.toordinal(), 0, None))
+        for s in self._sessions:
+            events.append((s.date.toordinal(), 1, s))
+        events.sort(key=lambda e: (e[0], e[1]))
+        keys: list[tuple[int, int]] = []
+        states: list[tuple[int, int]] = []  # (clean count, last session day or -1)
+        c, last = 0, -1
+        for day, kind, s in events:
+            if kind == 0:
+                c = 0
+            else:
+                assert s is not None
+                if last >= 0 and day - last > RAMP_RESET_GAP:
+                    c = 0
+                if s.aborted:
+                    c = 0
+                elif self._is_clean(s):
+                    c += 1
+                last = day
+            keys.append((day, kind))
+            states.append((c, last))
+        return keys, states
+
+    def _is_clean(self, s: Session) -> bool:
+        if s.aborted or s.minutes < MIN_MINUTES or s.violations:
+            return False
+        n = s.date.toordinal()
+        i = bisect_left(self._skin_days, n)
+        while i < len(self._skin_days) and self._skin_days[i] <= n + 3:
+            if self._skin_ranks[i] >= MILD:
+                return False
+            i += 1
+        return True
+
+    def clean_count(self, day: date) -> int:
+        """Clean sessions since the last reset, as seen on `day` (sessions before it)."""
+        keys, states = self._ramp
+        n = day.toordinal()
+        i = bisect_left(keys, (n, 1))
+        if not i:
+            return 0
+        c, last = states[i - 1]
+        if last >= 0 and n - last > RAMP_RESET_GAP:
+            return 0
+        return c
+
+    def cap(self, day: date) -> int:
+        """Most minutes a session on `day` may last (SPEC §3.1)."""
+        st = self.settings
+        c = self.clean_count(day)
+        if c < st.starter_count:
+            return STARTER_CAP
+        return min(st.ceiling, STARTER_CAP + st.ramp_step * (c - st.starter_count + 1))
+
+    # ---------------------------------------------------- blocked days (§4)
+
+    def blocked_days(self, start: date, end: date) -> bytearray:
+        """flags[i] = 1 when start+i is blocked by a rule other than spacing/duration.
+
+        Built from intervals, so a 10-year range costs about one pass over the records.
+        """
+        a, b = start.toordinal(), end.toordinal()
+        size = b - a + 1
+        if size <= 0:
+            return bytearray()
+        flags = bytearray(size)
+
+        def mark(lo: int, hi: int) -> None:
+            lo, hi = max(lo, a), min(hi, b)
+            if lo <= hi:
+                flags[lo - a:hi - a + 1] = b"\x01" * (hi - lo + 1)
+
+        st = self.settings
+        for p in self._product_days:
+            mark(p, p + st.product_blackout_days)
+        for p in self._procedure_days:
+            mark(p, p + st.procedure_wait_days - 1)
+        for p in self._injectable_days:
+            mark(p, p + st.injectable_wait_days - 1)
+        for p in self._pauses:
+            mark(p.start.toordinal(), p.end.toordinal())
+        latest: dict[int, SkinRecord] = {}
+        for r in self._skin:  # sorted: later records overwrite, leaving the latest per day
+            n = r.date.toordinal()
+            for d in (n, n + 1, n + 2):
+                latest[d] = r
+            if r.rank == SEVERE:
+                end_hold = r.resolved_on.toordinal() - 1 if r.resolved_on else b
+                mark(n, end_hold)
+            elif r.rank == RED_FLAG:
+                end_hold = (r.resolved_on.toordinal() - 1
+                            if r.resolved_on and r.cleared_by_clinician else b)
+                mark(n, end_hold)
+        for d, r in latest.items():
+            if r.rank == MODERATE:
+                mark(d, d)
+        return flags

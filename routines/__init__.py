@@ -1,0 +1,1 @@
+"""The shipped routine library (TOML files)."""
