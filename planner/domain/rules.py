@@ -236,11 +236,13 @@ class Engine:
         return Reason("medical-hold", msg, self._hold_until(open_, red_flag=True))
 
     def pause(self, day: date) -> Reason | None:
-        for p in self._pauses:
-            if p.start <= day <= p.end:
-                msg = f"paused {p.start.isoformat()} to {p.end.isoformat()} ({p.reason})"
-                return Reason("pause", msg, p.end + timedelta(days=1))
-        return None
+        """Inside a pause; with overlapping pauses, until the latest of them ends."""
+        inside = [p for p in self._pauses if p.start <= day <= p.end]
+        if not inside:
+            return None
+        p = max(inside, key=lambda x: (x.end, x.start))
+        msg = f"paused {p.start.isoformat()} to {p.end.isoformat()} ({p.reason})"
+        return Reason("pause", msg, p.end + timedelta(days=1))
 
     # -------------------------------------------------------------- verdicts
 

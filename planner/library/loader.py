@@ -1,0 +1,513 @@
+"""Load, validate and save routine files (SPEC §5).
+
+Every file is checked before use, and problems come back as `LibraryIssue`
+values (file, field, message) instead of exceptions: a broken user file, or a
+fuzzer's random bytes, must never crash the app. The shipped library is parsed
+once per process, because start-up speed matters.
+
+Field paths in issues count steps from 1, as a reader does: `steps[2].zone`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step
+from planner.domain.vocabulary import (
+    ACTIONS, CONCERNS, FORBIDDEN_ZONES, NEEDLE_WORDS, PRESSURES, SIDES, TECHNIQUES, ZONES,
+)
+
+STARTER_MAX_SECONDS = 600     # a starter fits the 10-minute cap of the first sessions
+EYE_POINTS = ("ST1", "BL1")   # they sit on the eye: never in acuplan
+POINTS_FILE = "points.toml"
+
+ACTIONS_BY_TECHNIQUE = {
+    "acupressure": ("press-hold", "circle"),
+    "gua-sha": ("stroke", "press-hold"),
+    "jade-rolling": ("roll",),
+}
+ROUTINE_FIELDS = ("id", "name", "summary", "techniques", "concerns", "starter", "steps")
+STEP_FIELDS = ("technique", "point", "zone", "side", "action", "direction", "pressure",
+               "seconds", "repetitions", "how")
+POINT_FIELDS = ("code", "pinyin", "english", "zone", "location", "traditional_use",
+                "cautions", "avoid_in")
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_SLUG_MAX = 64
+# Saying a routine is needle-free is not a needle technique.
+_NEEDLE_FREE = re.compile(r"needle[- ]?free|no needles?|without (?:any )?needles?", re.IGNORECASE)
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class LibraryIssue:
+    """One problem in one file, precise enough to fix without guessing."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Library:
+    """The point catalog, every usable routine by id, and what was rejected."""
+
+    points: dict[str, Point]
+    routines: dict[str, Routine]
+    issues: list[LibraryIssue]
+
+
+# --------------------------------------------------------------------------
+# Field checks shared by routine, step and point tables.
+
+_Add = Callable[[str, str], None]
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    names = {int: "an integer", float: "a float", str: "a string", list: "an array",
+             dict: "a table"}
+    return next((n for t, n in names.items() if isinstance(value, t)), "a date or time")
+
+
+def _needle_word(text: str) -> str | None:
+    """The longest needle word in `text` (case-insensitive), ignoring "needle-free"."""
+    lowered = _NEEDLE_FREE.sub(" ", text).lower()
+    found = [w for w in NEEDLE_WORDS if w in lowered]
+    return max(found, key=len) if found else None
+
+
+class _Table:
+    """Typed reads from one TOML table; each bad field adds an issue and clears `ok`."""
+
+    def __init__(self, table: dict, where: str, add: _Add, accepted: tuple[str, ...]):
+        self.table, self.where, self._add, self.ok = table, where, add, True
+        for key in table:
+            if key not in accepted:
+                self.add(key, f"unknown field; accepted: {', '.join(accepted)}")
+
+    def at(self, key: object) -> str:
+        return f"{self.where}.{key}" if self.where else str(key)
+
+    def add(self, key: object, message: str) -> None:
+        self.ok = False
+        self._add(self.at(key), message)
+
+    def get(self, key: str, kind: type, default: Any = _REQUIRED) -> Any:
+        if key not in self.table:
+            if default is _REQUIRED:
+                self.add(key, "missing (required)")
+            return None if default is _REQUIRED else default
+        value = self.table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.add(key, f"must be {_type_name(kind())}, not {_type_name(value)}")
+            return None
+        return value
+
+    def word(self, key: str, accepted: tuple[str, ...], what: str,
+             default: Any = _REQUIRED) -> str | None:
+        value = self.get(key, str, default)
+        if value is None or value in accepted:
+            return value
+        if _needle_word(value):  # already reported as a needle word
+            self.ok = False
+        else:
+            self.add(key, f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
+        return None
+
+    def words(self, key: str, accepted: tuple[str, ...] | None, what: str,
+              required: bool = True) -> tuple[str, ...] | None:
+        """A list of strings; with `accepted`, each must be one of them, once."""
+        values = self.get(key, list, _REQUIRED if required else [])
+        if values is None:
+            return None
+        if required and not values:
+            self.add(key, f"list at least one {what}")
+        out: list[str] = []
+        for i, value in enumerate(values, 1):
+            if not isinstance(value, str):
+                self.add(f"{key}[{i}]", f"must be a string, not {_type_name(value)}")
+            elif accepted is not None and value not in accepted:
+                if not _needle_word(value):
+                    self.add(f"{key}[{i}]", f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
+                self.ok = False
+            elif value in out:
+                self.add(f"{key}[{i}]", f"{value!r} is listed twice")
+            else:
+                out.append(value)
+        return tuple(out)
+
+    def zone(self, key: str) -> str | None:
+        value = self.get(key, str, None)
+        if value is None:
+            return None
+        if value in FORBIDDEN_ZONES:
+            self.add(key, f"{value!r} is a forbidden zone: no step may touch the eyeball, "
+                          "eyelid, lips, or the inside of the nostril or mouth")
+        elif value not in ZONES:
+            self.add(key, f"unknown zone {value!r}; accepted: {', '.join(ZONES)}")
+        else:
+            return value
+        return None
+
+
+def _scan_strings(doc: Any, add: _Add) -> None:
+    """Report needle words and unencodable text in every string of a document."""
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value, 1))))
+        elif isinstance(value, str):
+            word = _needle_word(value)
+            if word:
+                add(where, f"mentions {word!r}: needle techniques and tools are not allowed "
+                           "(acuplan is needle-free)")
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    add(where, "holds characters that are not valid Unicode text")
+
+
+# --------------------------------------------------------------------------
+# Routines
+
+def validate_routine_doc(doc: Any, file: str, points: Mapping[str, Point],
+                         source: str = "user") -> tuple[Routine | None, list[LibraryIssue]]:
+    """Check a parsed routine document; a Routine only when there is no issue."""
+    issues: list[LibraryIssue] = []
+
+    def add(field: str, message: str) -> None:
+        issues.append(LibraryIssue(file, field, message))
+
+    if not isinstance(doc, dict):
+        add("document", f"a routine must be a TOML table, not {_type_name(doc)}")
+        return None, issues
+    _scan_strings(doc, add)
+    top = _Table(doc, "", add, ROUTINE_FIELDS)
+    routine_id = top.get("id", str)
+    if routine_id is not None and (len(routine_id) > _SLUG_MAX or not _SLUG.match(routine_id)):
+        top.add("id", f"{routine_id!r} is not a lowercase slug like 'morning-depuff-roll' "
+                      f"(a-z, 0-9 and single hyphens, at most {_SLUG_MAX} characters)")
+    name = top.get("name", str)
+    if name is not None and not name.strip():
+        top.add("name", "must not be empty")
+    summary = top.get("summary", str, "")
+    techniques = top.words("techniques", TECHNIQUES, "technique")
+    concerns = top.words("concerns", CONCERNS, "concern")
+    starter = top.get("starter", bool, False)
+    steps = _steps(top, points)
+    if not top.ok or steps is None:
+        return None, issues
+
+    used = [t for t in TECHNIQUES if any(s.technique == t for s in steps)]
+    for t in used:
+        if t not in techniques:
+            top.add("techniques", f"steps use {t!r}, so list it here")
+    for t in techniques:
+        if t not in used:
+            top.add("techniques", f"{t!r} is listed but no step uses it")
+    total = sum(s.total_seconds for s in steps)
+    if total < MIN_ROUTINE_SECONDS:
+        top.add("steps", f"total is {total // 60} min {total % 60} s ({total} s); "
+                         f"a routine lasts at least 5 minutes ({MIN_ROUTINE_SECONDS} s)")
+    if starter and total > STARTER_MAX_SECONDS:
+        top.add("starter", f"a starter fits the 10-minute cap of the first sessions; "
+                           f"this one lasts {total} s")
+    if issues:
+        return None, issues
+    return Routine(routine_id, name, summary, techniques, concerns, steps, starter, source), issues
+
+
+def _steps(top: _Table, points: Mapping[str, Point]) -> tuple[Step, ...] | None:
+    raw_steps = top.get("steps", list)
+    if raw_steps is None:
+        return None
+    if not raw_steps:
+        top.add("steps", "a routine needs at least one step ([[steps]])")
+    steps = [_step(raw, f"steps[{i}]", points, top._add) for i, raw in enumerate(raw_steps, 1)]
+    if any(s is None for s in steps):
+        top.ok = False
+        return None
+    return tuple(steps)
+
+
+def _step(raw: Any, where: str, points: Mapping[str, Point], add: _Add) -> Step | None:
+    if not isinstance(raw, dict):
+        add(where, f"each step must be a table ([[steps]]), not {_type_name(raw)}")
+        return None
+    t = _Table(raw, where, add, STEP_FIELDS)
+    technique = t.word("technique", TECHNIQUES, "technique")
+    action = t.word("action", ACTIONS, "action")
+    zone = t.zone("zone")
+    point = t.get("point", str, None)
+    side = t.word("side", SIDES, "side", "both")
+    pressure = t.word("pressure", PRESSURES, "pressure", "light")
+    direction = t.get("direction", str, "")
+    how = t.get("how", str, "")
+    seconds = t.get("seconds", int)
+    if seconds is not None and seconds <= 0:
+        t.add("seconds", f"must be a whole number above 0, not {seconds}")
+    repetitions = t.get("repetitions", int, 1)
+    if repetitions is not None and repetitions < 1:
+        t.add("repetitions", f"must be at least 1, not {repetitions}")
+
+    if technique == "acupressure":
+        if zone is not None:
+            t.add("zone", "an acupressure step takes its zone from its point; remove zone")
+        if "point" not in raw:
+            t.add("point", 'missing (an acupressure step names a catalog point, e.g. point = "ST6")')
+        elif point is not None:
+            _check_point(t, point, points)
+    elif technique is not None:
+        if "point" in raw:
+            t.add("point", f"only acupressure steps name a point; a {technique} step names a zone")
+        if "zone" not in raw:
+            t.add("zone", f"missing (a {technique} step names the zone it works on)")
+    if technique and action and action not in ACTIONS_BY_TECHNIQUE[technique]:
+        t.add("action", f"{action!r} does not fit {technique}; use "
+                        f"{', '.join(ACTIONS_BY_TECHNIQUE[technique])}")
+    if not t.ok:
+        return None
+    return Step(technique, action, seconds, repetitions, point, zone, side, direction, pressure, how)
+
+
+def _check_point(t: _Table, code: str, points: Mapping[str, Point]) -> None:
+    if code.upper() in EYE_POINTS:
+        t.add("point", f"{code} sits on the eye and is left out of acuplan")
+    elif code not in points:
+        t.add("point", f"unknown point {code!r}: not in the point catalog ({POINTS_FILE})")
+    elif points[code].zone in FORBIDDEN_ZONES:
+        t.add("point", f"{code} lies on a forbidden zone ({points[code].zone})")
+
+
+def validate_file(path: str | os.PathLike, points: Mapping[str, Point],
+                  source: str = "user") -> tuple[Routine | None, list[LibraryIssue]]:
+    """Read and check one routine file; never raises."""
+    label = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, ValueError) as exc:
+        return None, [LibraryIssue(label, "file", f"cannot read it: {_os_reason(exc)}")]
+    return _validate_bytes(data, label, points, source)
+
+
+def _os_reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _parse(data: bytes, label: str) -> tuple[dict | None, list[LibraryIssue]]:
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        return None, [LibraryIssue(label, "syntax", f"not UTF-8 text (bad byte at offset {exc.start})")]
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as exc:
+        return None, [LibraryIssue(label, "syntax", f"invalid TOML: {exc}")]
+    except RecursionError:
+        return None, [LibraryIssue(label, "syntax", "invalid TOML: nested too deeply")]
+
+
+def _validate_bytes(data: bytes, label: str, points: Mapping[str, Point],
+                    source: str) -> tuple[Routine | None, list[LibraryIssue]]:
+    doc, issues = _parse(data, label)
+    if doc is None:
+        return None, issues
+    return validate_routine_doc(doc, label, points, source)
+
+
+# --------------------------------------------------------------------------
+# Point catalog
+
+def _read_points(data: bytes, label: str) -> tuple[dict[str, Point], list[LibraryIssue]]:
+    """Parse a catalog; entries with an issue are left out and reported."""
+    doc, issues = _parse(data, label)
+    if doc is None:
+        return {}, issues
+
+    def add(field: str, message: str) -> None:
+        issues.append(LibraryIssue(label, field, message))
+
+    top = _Table(doc, "", add, ("points",))
+    entries = top.get("points", list) or []
+    points: dict[str, Point] = {}
+    for i, raw in enumerate(entries, 1):
+        where = f"points[{i}]"
+        if not isinstance(raw, dict):
+            add(where, f"each point must be a table ([[points]]), not {_type_name(raw)}")
+            continue
+        t = _Table(raw, where, add, POINT_FIELDS)
+        code = t.get("code", str)
+        if code is not None and code.upper() in EYE_POINTS:
+            t.add("code", f"{code} sits on the eye and is left out of acuplan")
+        elif code is not None and (not code.strip() or code in points):
+            t.add("code", f"{code!r} is empty or already in the catalog")
+        pinyin, english = t.get("pinyin", str), t.get("english", str)
+        location, use = t.get("location", str), t.get("traditional_use", str)
+        zone = t.zone("zone")
+        if "zone" not in raw:
+            t.add("zone", "missing (required)")
+        cautions = t.words("cautions", None, "caution", required=False)
+        avoid_in = t.words("avoid_in", tuple(CONDITIONS), "condition", required=False)
+        if t.ok:
+            points[code] = Point(code, pinyin, english, zone, location, use, cautions, avoid_in)
+    return points, issues
+
+
+def load_points(path: str | os.PathLike | None = None) -> dict[str, Point]:
+    """The point catalog by code: the shipped one, or the file at `path`."""
+    if path is None:
+        return dict(_shipped()[0])
+    try:
+        data = Path(path).read_bytes()
+    except (OSError, ValueError):
+        return {}
+    return _read_points(data, str(path))[0]
+
+
+# --------------------------------------------------------------------------
+# The library
+
+def _shipped_dir() -> Traversable:
+    """The installed `planner.routines` package, or the source tree's routines/."""
+    try:
+        return resources.files("planner.routines")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "routines"
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[dict[str, Point], dict[str, Routine], tuple[LibraryIssue, ...]]:
+    folder = _shipped_dir()
+    points, issues = _read_points(folder.joinpath(POINTS_FILE).read_bytes(), f"routines/{POINTS_FILE}")
+    routines: dict[str, Routine] = {}
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and f.name != POINTS_FILE),
+                   key=lambda f: f.name)
+    for f in files:
+        routine, found = _validate_bytes(f.read_bytes(), f"routines/{f.name}", points, "shipped")
+        issues.extend(found)
+        if routine is not None:
+            _add_unique(routines, routine, f"routines/{f.name}", issues)
+    return points, routines, tuple(issues)
+
+
+def _add_unique(routines: dict[str, Routine], routine: Routine, label: str,
+                issues: list[LibraryIssue]) -> None:
+    if routine.id in routines:
+        kind = "a shipped" if routines[routine.id].source == "shipped" else "another user"
+        issues.append(LibraryIssue(label, "id", f"{routine.id!r} is already {kind} routine's id; "
+                                                "give this one another id"))
+    else:
+        routines[routine.id] = routine
+
+
+def load_library(user_dir: str | os.PathLike | None = None) -> Library:
+    """Shipped routines plus the valid user routines in `user_dir/*.toml`."""
+    points, shipped, shipped_issues = _shipped()
+    routines = dict(shipped)
+    issues = list(shipped_issues)
+    if user_dir is not None:
+        try:
+            files = sorted(Path(user_dir).glob("*.toml"))
+        except (OSError, ValueError) as exc:
+            files = []
+            issues.append(LibraryIssue(str(user_dir), "file", f"cannot list it: {_os_reason(exc)}"))
+        for path in files:
+            routine, found = validate_file(path, points, "user")
+            issues.extend(found)
+            if routine is not None:
+                _add_unique(routines, routine, str(path), issues)
+    return Library(dict(points), routines, issues)
+
+
+# --------------------------------------------------------------------------
+# Writing user routines
+
+_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
+            '"': '\\"', "\\": "\\\\"}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string that tomllib reads back as exactly `text`."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04X}")
+        elif "\ud800" <= ch <= "\udfff":
+            raise ValueError(f"a lone surrogate (U+{ord(ch):04X}) cannot be written to TOML")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+
+
+def routine_to_toml(routine: Routine) -> str:
+    """The routine in the library's file format (its `source` is where the file lives)."""
+    lines = [f"{key} = {_toml_value(getattr(routine, key))}" for key in ROUTINE_FIELDS[:-1]]
+    for step in routine.steps:
+        lines += ["", "[[steps]]"]
+        for key in STEP_FIELDS:
+            value = getattr(step, key)
+            if value is not None:
+                lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def save_user_routine(routine: Routine, user_dir: str | os.PathLike) -> Path:
+    """Write `user_dir/<id>.toml` atomically (0600, dir 0700); ValueError if it would not load."""
+    text = routine_to_toml(routine)
+    _, issues = validate_routine_doc(tomllib.loads(text), f"{routine.id}.toml", _shipped()[0])
+    if routine.id in _shipped()[1]:
+        issues.append(LibraryIssue(f"{routine.id}.toml", "id", "is a shipped routine's id"))
+    if issues:
+        raise ValueError("; ".join(map(str, issues)))
+    folder = Path(user_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    target = folder / f"{routine.id}.toml"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{routine.id}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return target
