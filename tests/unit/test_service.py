@@ -1,0 +1,136 @@
+"""The use cases over a real journal file: checks under the lock, nothing written on refusal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from planner.service import BadInput, Planner, Refused
+from planner.store.journal import Journal
+
+
+@pytest.fixture
+def planner(journal_path, today):
+    return Planner(Journal(journal_path), today)
+
+
+def days(today, n):
+    return today + timedelta(days=n)
+
+
+def test_plan_then_refuse_a_second_plan_too_close(planner, today, journal_path):
+    pv = planner.plan(days(today, 7), 10)
+    assert pv.verdict.allowed and pv.plan.id
+    before = journal_path.read_bytes()
+    with pytest.raises(Refused) as e:
+        planner.plan(days(today, 10), 10)
+    assert [r.rule for r in e.value.reasons] == ["spacing"]
+    assert journal_path.read_bytes() == before
+    assert [p.plan.id for p in planner.plan_views()] == [pv.plan.id]
+
+
+def test_plan_refuses_over_the_cap_and_the_past(planner, today, journal_path):
+    with pytest.raises(Refused) as e:
+        planner.plan(today, 15)
+    assert e.value.reasons[0].rule == "duration"
+    with pytest.raises(BadInput, match="past"):
+        planner.plan(days(today, -1), 5)
+    assert not journal_path.exists()
+
+
+def test_a_later_product_blocks_a_plan_and_the_plan_can_move(planner, today):
+    pv = planner.plan(days(today, 3), 8)
+    planner.log_product("retinoid", today)
+    view = planner.plan_views()[0]
+    assert not view.verdict.allowed and view.verdict.earliest == days(today, 4)
+    moved = planner.move_plan(pv.plan.id, view.verdict.earliest)
+    assert moved.verdict.allowed
+    assert planner.plan_views()[0].plan.date == days(today, 4)
+
+
+def test_logging_the_past_keeps_violations_and_fulfils_the_plan(planner, today):
+    planner.log_product("scrub", days(today, -1))
+    s = planner.log_session(today, 12)
+    assert [r.rule for r in s.violations] == ["duration", "product-blackout"]
+    assert planner.streak().sessions_current == 0
+    with pytest.raises(BadInput, match="future"):
+        planner.log_session(days(today, 1), 5)
+
+
+def test_session_on_a_plan_day_fulfils_it(journal_path, today):
+    early = Planner(Journal(journal_path), days(today, -7))
+    early.plan(today, 5)
+    p = Planner(Journal(journal_path), today)
+    s = p.log_session(today, 5)
+    assert s.violations == () and p.plan_views() == []
+    assert p.state().history.plans[0].fulfilled_by == s.id
+
+
+def test_red_flag_needs_clearance_to_resolve(planner, today, journal_path):
+    res = planner.log_skin("checkin", today, flags=["pus"], note="Retinol [0.5%] 🙂")
+    assert res.cls == "red-flag" and res.advice
+    assert planner.today_view().verdict.reasons[0].rule == "medical-hold"
+    before = journal_path.read_bytes()
+    with pytest.raises(Refused):
+        planner.resolve([res.record.id], today)
+    assert journal_path.read_bytes() == before
+    planner.resolve([res.record.id], today, cleared_by_clinician=True)
+    assert planner.check(today).allowed
+    assert planner.history_items()[0]["note"] == "Retinol [0.5%] 🙂"
+
+
+def test_resolve_all_lifts_severe_holds(planner, today):
+    planner.log_skin("checkin", days(today, -2), redness=3)
+    assert planner.check(today).earliest is None
+    assert len(planner.resolve(None, today)) == 1
+    assert planner.check(today).allowed
+    with pytest.raises(BadInput, match="no open hold"):
+        planner.resolve(None, today)
+
+
+def test_bad_skin_values_write_nothing(planner, today, journal_path):
+    for kw in ({"redness": 5}, {"itch": -1}, {"flags": ["sparkles"]}, {"zone": "eyeball"}):
+        with pytest.raises(BadInput):
+            planner.log_skin("checkin", today, **kw)
+    assert not journal_path.exists()
+
+
+def test_settings_refuse_looser_values(planner):
+    with pytest.raises(BadInput, match="7–28"):
+        planner.set_settings(spacing_days=6)
+    assert planner.set_settings(spacing_days=9, cadence_days=9).spacing_days == 9
+    assert planner.settings().spacing_days == 9
+
+
+def test_exclusions_and_profile(planner, today):
+    planner.set_profile(pregnant=True)
+    planner.exclude("cheek", "mole", days(today, 10))
+    prof = planner.profile()
+    assert prof.pregnant and prof.exclusions[0].zone == "cheek"
+    planner.include("cheek")
+    assert planner.profile().exclusions == ()
+    with pytest.raises(BadInput):
+        planner.set_profile(pregnant="yes")
+
+
+def test_month_grid_marks_days(planner, today):
+    planner.plan(days(today, 7), 5)
+    grid = planner.month(today.year, today.month)
+    assert len(grid) == 42 and grid[0].date.weekday() == 0
+    by_date = {c.date: c for c in grid}
+    assert by_date[days(today, 7)].status == "planned"
+    assert by_date[days(today, 3)].status == "blocked"  # within 7 days of the plan
+    assert by_date[days(today, 14)].status == "allowed"
+    assert by_date[days(today, -1)].status == "past"
+
+
+def test_history_is_oldest_first_with_types(planner, today):
+    planner.log_product("retinoid", days(today, -20))
+    planner.pause(days(today, -30), days(today, -25), "travel")
+    planner.log_session(days(today, -10), 6)
+    planner.log_skin("checkin", days(today, -10), redness=1)
+    items = planner.history_items()
+    assert [i["type"] for i in items] == ["pause", "product", "session", "checkin"]
+    assert items[-1]["class"] == "mild"
+    assert planner.history_items(start=days(today, -15)) == items[2:]
