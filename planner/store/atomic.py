@@ -1,0 +1,101 @@
+"""Crash-safe file replacement: a reader sees the old bytes or the new, never a mix.
+
+Recipe: private temp file in the same directory (so `os.replace` is a rename
+on one filesystem), write, fsync, replace, fsync the directory (so the rename
+itself survives a power loss). The temp file is removed on any failure.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+TEMP_MARK = ".tmp-"
+
+
+def temp_prefix(path: Path) -> str:
+    """Temp files are hidden siblings: `.journal.json.tmp-<pid>-<random>`."""
+    return f".{path.name}{TEMP_MARK}"
+
+
+def ensure_dir(directory: Path) -> None:
+    """Create missing directories as 0700 (existing ones are left as they are)."""
+    missing = []
+    d = Path(directory)
+    while not d.exists():
+        missing.append(d)
+        if d.parent == d:
+            break
+        d = d.parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d, DIR_MODE)
+        except FileExistsError:
+            continue
+        os.chmod(d, DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make renames/links in `directory` durable (a no-op where dirs cannot be fsynced)."""
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def write_new(path: Path, data: bytes) -> os.stat_result:
+    """Write `data` to a file that must not exist yet, mode 0600, fsynced; removed on failure."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)  # exactly 0600 whatever the umask
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            return os.fstat(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        _unlink_quietly(path)
+        raise
+
+
+def atomic_write(path: Path, data: bytes, *,
+                 before_replace: Callable[[], None] | None = None) -> os.stat_result:
+    """Replace `path` with `data` atomically and durably; return the new file's stat.
+
+    `before_replace` runs after the data is safely on disk and before the
+    rename (used to keep the old file as a version). Any OSError propagates
+    with the old file untouched and no temp file left behind.
+    """
+    path = Path(path)
+    tmp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        st = write_new(tmp, data)
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+    try:
+        fsync_dir(path.parent)
+    except OSError:
+        pass  # the rename is already visible: reporting "unchanged" now would be false
+    return st
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

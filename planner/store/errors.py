@@ -1,0 +1,114 @@
+"""Errors of the storage layer, each with a one-line message a user can act on.
+
+`StoreError` and its subclasses mean "the data file is unusable right now"
+(exit 4); the others are user errors (exit 2). The CLI prints `str(err)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """The journal cannot be used; nothing was written (exit 4)."""
+
+    exit_code = 4
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))  # always one line
+
+
+def _restore_hint(newest_version: Path | None) -> str:
+    if newest_version is None:
+        return "no readable earlier version exists; run `acuplan restore` to see the versions"
+    return (f"the newest readable version is {newest_version}; "
+            f"run `acuplan restore` to list the versions and restore one")
+
+
+class JournalUnreadable(StoreError):
+    """The file exists but cannot be read as a journal; it is left untouched."""
+
+    def __init__(self, path: Path, reason: str, newest_version: Path | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.newest_version = newest_version
+        super().__init__(f"cannot read journal {self.path}: {reason}; "
+                         f"it was left untouched; {_restore_hint(newest_version)}")
+
+
+class NewerSchema(JournalUnreadable):
+    """The file was written by a newer acuplan; upgrade rather than overwrite it."""
+
+    def __init__(self, path: Path, found: int, supported: int,
+                 newest_version: Path | None = None) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            path,
+            f"it uses schema version {found} but this acuplan only knows up to "
+            f"{supported} (upgrade acuplan to use it)",
+            newest_version,
+        )
+
+
+class JournalBusy(StoreError):
+    """Another process held the lock longer than the timeout."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        super().__init__(f"busy: another acuplan is writing {self.path}; try again "
+                         f"(waited {timeout:g} s)")
+
+
+class JournalWriteError(StoreError):
+    """Writing failed (disk full, read-only, permission); the journal is unchanged."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = Path(path)
+        self.error = error
+        what = error.strerror or str(error)
+        where = f" ({error.filename})" if error.filename and str(error.filename) != str(path) else ""
+        super().__init__(f"cannot write {self.path}: {what}{where}; "
+                         f"the journal is unchanged")
+
+
+class RecordNotFound(KeyError):
+    """No record with that id in that table: a user error (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, table: str, id: str) -> None:
+        self.table = table
+        self.id = id
+        super().__init__(table, id)
+
+    def __str__(self) -> str:
+        return f"no {self.table} record with id {self.id}"
+
+
+class ImportRefused(ValueError):
+    """An import that would lose or mangle data: bad file, or a non-empty journal (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+class UnknownVersion(ValueError):
+    """`restore` was asked for a version that does not exist (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, label: str, known: list[str]) -> None:
+        self.label = label
+        self.known = known
+        names = ", ".join(known) if known else "none"
+        super().__init__(f"no version {label!r}; available: {names}")
+
+
+__all__ = [
+    "StoreError", "JournalUnreadable", "NewerSchema", "JournalBusy", "JournalWriteError",
+    "RecordNotFound", "ImportRefused", "UnknownVersion",
+]

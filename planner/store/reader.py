@@ -1,0 +1,127 @@
+"""Turn a journal file's bytes into checked, current-schema data, or say why not.
+
+Used for the journal itself, for its versions and for restores, so "readable"
+means the same thing everywhere. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import codec
+from .migrations import CURRENT_SCHEMA, META, Raw, migrate
+
+Signature = tuple[int, int, int, int]
+
+
+class BadJournal(ValueError):
+    """The bytes are not a journal; `reason` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TooNew(BadJournal):
+    def __init__(self, found: int) -> None:
+        super().__init__(f"schema version {found} is newer than {CURRENT_SCHEMA}")
+        self.found = found
+
+
+class Loaded(NamedTuple):
+    signature: Signature  # of the bytes actually read
+    raw: Raw              # current schema, TinyDB raw form, meta included
+    schema_on_disk: int   # < CURRENT_SCHEMA: not migrated on disk yet
+
+
+def signature_of(st: os.stat_result) -> Signature:
+    """Changes whenever the file is replaced or rewritten."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read(path: Path) -> Loaded | None:
+    """Read and check a journal file; None when it does not exist."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise BadJournal(f"cannot open it ({e.strerror})") from e
+    try:
+        st = os.fstat(fd)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            payload = f.read()
+    except OSError as e:
+        raise BadJournal(f"cannot read it ({e.strerror})") from e
+    finally:
+        os.close(fd)
+    raw, schema = parse(payload)
+    return Loaded(signature_of(st), raw, schema)
+
+
+def parse(payload: bytes) -> tuple[Raw, int]:
+    """Checked data at CURRENT_SCHEMA, and the schema the bytes were in."""
+    if not payload.strip():
+        raise BadJournal("the file is empty" if not payload else "the file is blank")
+    try:
+        data = codec.decode(payload)
+    except UnicodeDecodeError as e:
+        raise BadJournal(f"not valid UTF-8 text (bad byte at offset {e.start})") from None
+    except ValueError as e:  # JSONDecodeError included: truncated or garbage
+        raise BadJournal(f"not valid JSON, perhaps truncated ({e})") from None
+    except RecursionError:
+        raise BadJournal("not valid JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise BadJournal(f"wrong shape: the top level is {_kind(data)}, not an object")
+    schema = _schema_of(data)
+    if schema > CURRENT_SCHEMA:
+        raise TooNew(schema)
+    check_tables(data, need_ids=schema >= 1)
+    if schema < CURRENT_SCHEMA:
+        data = migrate(data, schema)
+        check_tables(data, need_ids=True)
+    return data, schema
+
+
+def _schema_of(data: dict[str, Any]) -> int:
+    if META not in data:
+        return 0
+    meta = data[META]
+    if not isinstance(meta, dict) or len(meta) != 1:
+        raise BadJournal("wrong shape: the meta table must hold exactly one document")
+    (doc,) = meta.values()
+    version = doc.get("schema_version") if isinstance(doc, dict) else None
+    if type(version) is not int or version < 0:
+        raise BadJournal("wrong shape: meta has no valid schema_version")
+    return version
+
+
+def check_tables(data: dict[str, Any], *, need_ids: bool) -> None:
+    """Every table maps TinyDB doc ids to objects; with `need_ids`, each has a unique string id."""
+    for name, table in data.items():
+        if name == META:
+            continue
+        if not isinstance(table, dict):
+            raise BadJournal(f"wrong shape: table {name!r} is {_kind(table)}, not an object")
+        seen: set[str] = set()
+        for doc_id, doc in table.items():
+            if not (doc_id.isascii() and doc_id.isdigit()):
+                raise BadJournal(f"wrong shape: table {name!r} has a bad document key {doc_id!r}")
+            if not isinstance(doc, dict):
+                raise BadJournal(f"wrong shape: {name!r} document {doc_id} is {_kind(doc)}, "
+                                 f"not an object")
+            if not need_ids:
+                continue
+            rid = doc.get("id")
+            if not isinstance(rid, str) or not rid:
+                raise BadJournal(f"wrong shape: {name!r} document {doc_id} has no string id")
+            if rid in seen:
+                raise BadJournal(f"wrong shape: {name!r} has two records with id {rid!r}")
+            seen.add(rid)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
+            int: "a number", float: "a number", type(None): "null"}.get(type(value), "a value")

@@ -1,0 +1,65 @@
+"""One parse of the journal file, shared read-only by snapshots and transactions.
+
+A `State` is never mutated once published (its lazily built caches only
+grow), so snapshots handed out earlier stay valid after later writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .migrations import CURRENT_SCHEMA, META, Raw
+from .reader import Signature
+
+Doc = dict[str, Any]
+Snapshot = dict[str, list[Doc]]
+
+
+class State:
+    """One parse of the file; never mutated once published."""
+
+    __slots__ = ("signature", "raw", "schema_on_disk", "_view", "_index")
+
+    def __init__(self, signature: Signature | None, raw: Raw, schema_on_disk: int,
+                 index: dict[str, "Index"] | None = None) -> None:
+        self.signature = signature  # None: the file does not exist
+        self.raw = raw
+        self.schema_on_disk = schema_on_disk
+        self._view: Snapshot | None = None
+        self._index: dict[str, Index] = index or {}
+
+    @property
+    def needs_migration(self) -> bool:
+        """The file exists in an older schema (its data here is already migrated)."""
+        return self.signature is not None and self.schema_on_disk < CURRENT_SCHEMA
+
+    def view(self) -> Snapshot:
+        if self._view is None:
+            self._view = {name: list(table.values())
+                          for name, table in self.raw.items() if name != META}
+        return self._view
+
+    def index(self, table: str) -> "Index":
+        """Record id -> TinyDB doc id for a table, built once per parse."""
+        ix = self._index.get(table)
+        if ix is None:
+            ix = self._index[table] = Index.build(self.raw.get(table) or {})
+        return ix
+
+
+class Index:
+    """Where each record id lives in a TinyDB table, and the next free doc id."""
+
+    __slots__ = ("ids", "next_doc_id")
+
+    def __init__(self, ids: dict[str, int], next_doc_id: int) -> None:
+        self.ids = ids
+        self.next_doc_id = next_doc_id
+
+    @classmethod
+    def build(cls, table: dict[str, Doc]) -> "Index":
+        ids = {d["id"]: int(k) for k, d in table.items()}
+        return cls(ids, max(ids.values(), default=0) + 1)
+
+    def copy(self) -> "Index":
+        return Index(dict(self.ids), self.next_doc_id)

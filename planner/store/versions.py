@@ -1,0 +1,163 @@
+"""The versions kept beside the journal: list them, find the newest good one, restore.
+
+Restoring never deletes anything: the current file is moved aside as
+`journal.json.unreadable-<UTC timestamp>` and a copy of the chosen version
+takes its place atomically, under the journal lock.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from . import atomic, layout, reader
+from .errors import JournalUnreadable, JournalWriteError, NewerSchema, UnknownVersion
+from .lock import locked, timeout_from_env
+from .migrations import CURRENT_SCHEMA, META
+
+_RANK = {layout.PREVIOUS: 0, layout.DAILY: 1, layout.PRE_MIGRATION: 2}
+
+
+class Version(NamedTuple):
+    path: Path
+    kind: str                # "previous" | "daily" | "pre-migration"
+    label: str               # what `acuplan restore LABEL` takes, e.g. "prev-000123"
+    mtime: float             # when this content was written (seconds since the epoch)
+    readable: bool
+    counts: dict[str, int]   # records per table ({} when unreadable)
+    error: str | None        # why it is unreadable (None when readable)
+
+
+def _ordered(journal: Path) -> list[tuple[float, layout.Sibling]]:
+    """Version files, newest first (ties: previous, daily, pre-migration; higher number)."""
+    out = []
+    for s in layout.siblings(journal):
+        try:
+            mtime = os.stat(s.path).st_mtime
+        except OSError:
+            continue
+        out.append((mtime, s))
+    out.sort(key=lambda ms: (-ms[0], _RANK[ms[1].kind], -ms[1].number))
+    return out
+
+
+def _check(path: Path) -> tuple[dict[str, int] | None, str | None]:
+    try:
+        loaded = reader.read(path)
+    except reader.BadJournal as e:
+        return None, e.reason
+    if loaded is None:
+        return None, "it no longer exists"
+    return {n: len(t) for n, t in loaded.raw.items() if n != META}, None
+
+
+def list_versions(path: Path) -> list[Version]:
+    """Every kept version of the journal at `path`, newest first, each checked."""
+    path = Path(path)
+    versions = []
+    for mtime, s in _ordered(path):
+        counts, error = _check(s.path)
+        versions.append(Version(s.path, s.kind, s.label, mtime, error is None,
+                                counts or {}, error))
+    return versions
+
+
+def newest_readable(path: Path) -> Path | None:
+    """The newest version that would load (parses only until one does)."""
+    for _, s in _ordered(Path(path)):
+        if _check(s.path)[1] is None:
+            return s.path
+    return None
+
+
+def find_version(path: Path, version: str | Path) -> Path:
+    """A version by label ("prev-000123"), file name, or path; UnknownVersion if none."""
+    path = Path(path)
+    known = layout.siblings(path)
+    if isinstance(version, str):
+        for s in known:
+            if version in (s.label, s.path.name):
+                return s.path
+    candidate = Path(version)
+    if candidate.is_file():
+        return candidate
+    raise UnknownVersion(str(version), [v.label for _, v in _ordered(path)])
+
+
+def restore(path: Path, version: str | Path, *, lock_timeout: float | None = None) -> Path | None:
+    """Put a copy of `version` in place of the journal; returns where the old file went.
+
+    Refuses (JournalUnreadable/NewerSchema, nothing changed) a version that
+    does not load. Returns None when there was no journal file to move aside.
+    """
+    path = Path(path)
+    source = find_version(path, version)
+    timeout = timeout_from_env() if lock_timeout is None else lock_timeout
+    try:
+        atomic.ensure_dir(path.parent)
+    except OSError as e:
+        raise JournalWriteError(path, e) from e
+    with locked(path, timeout):
+        try:
+            payload = source.read_bytes()
+            reader.parse(payload)
+        except OSError as e:
+            raise JournalUnreadable(source, f"cannot read it ({e.strerror})",
+                                    newest_readable(path)) from None
+        except reader.TooNew as e:
+            raise NewerSchema(source, e.found, CURRENT_SCHEMA, newest_readable(path)) from None
+        except reader.BadJournal as e:
+            raise JournalUnreadable(source, e.reason, newest_readable(path)) from None
+        mover = _Aside(path)
+        try:
+            atomic.atomic_write(path, payload, before_replace=mover.move)
+        except OSError as e:
+            mover.undo()
+            raise JournalWriteError(path, e) from e
+        return mover.aside
+
+
+class _Aside:
+    """Keep the current journal under an `unreadable-…` name just before it is replaced."""
+
+    def __init__(self, journal: Path) -> None:
+        self.journal = journal
+        self.aside: Path | None = None
+        self._renamed = False
+
+    def move(self) -> None:
+        if not os.path.lexists(self.journal):
+            return
+        n = 1
+        while True:
+            dest = layout.aside_path(self.journal, n=n)
+            try:
+                os.link(self.journal, dest)  # the replace then drops the old name
+            except FileExistsError:
+                n += 1
+                continue
+            except OSError:
+                if os.path.lexists(dest):
+                    n += 1
+                    continue
+                os.rename(self.journal, dest)
+                self._renamed = True
+            break
+        self.aside = dest
+        try:
+            os.chmod(dest, atomic.FILE_MODE)
+        except OSError:
+            pass
+
+    def undo(self) -> None:
+        if self.aside is None:
+            return
+        try:
+            if self._renamed:
+                os.rename(self.aside, self.journal)
+            else:
+                os.unlink(self.aside)
+        except OSError:
+            pass
+        self.aside = None
