@@ -387,6 +387,12 @@ class Planner:
                         raise BadInput(f"no skin record with id {i!r}")
                     targets.append(by_id[i])
             for r in targets:
+                if r.rank < 3:
+                    raise BadInput(f"record {r.id} is {r.cls}, not a hold: there is nothing "
+                                   "to resolve")
+                if r.resolved_on is not None and (r.cls != "red-flag" or r.cleared_by_clinician):
+                    raise BadInput(f"record {r.id} was already resolved on "
+                                   f"{r.resolved_on.isoformat()}")
                 if r.date > day:
                     raise BadInput(f"record {r.id} is dated {r.date.isoformat()}, after "
                                    f"{day.isoformat()}")

@@ -134,3 +134,15 @@ def test_history_is_oldest_first_with_types(planner, today):
     assert [i["type"] for i in items] == ["pause", "product", "session", "checkin"]
     assert items[-1]["class"] == "mild"
     assert planner.history_items(start=days(today, -15)) == items[2:]
+
+
+def test_resolve_refuses_records_that_are_not_open_holds(planner, today, journal_path):
+    mild = planner.log_skin("checkin", today, redness=1).record
+    severe = planner.log_skin("checkin", today, swelling=3).record
+    with pytest.raises(BadInput, match="not a hold"):
+        planner.resolve([mild.id], today)
+    planner.resolve([severe.id], today)
+    before = journal_path.read_bytes()
+    with pytest.raises(BadInput, match="already resolved"):
+        planner.resolve([severe.id], today)
+    assert journal_path.read_bytes() == before

@@ -1,0 +1,155 @@
+"""`acuplan export`, `acuplan import`, `acuplan restore`: data out, in, and back."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from . import cli_output as out
+from .cli_base import Env, json_option, pass_env
+from .service import BadInput
+
+
+def _same_file_family(target: Path, journal: Path) -> bool:
+    """True when writing `target` would clobber the journal or one of its kept versions."""
+    try:
+        t = target.expanduser().resolve()
+        j = journal.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return t == j or (t.parent == j.parent and t.name.startswith(j.name + "."))
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="json is lossless and re-importable; csv is for "
+              "spreadsheets.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (mode 0600) instead of "
+              "standard output.")
+@pass_env
+def export_cmd(env: Env, fmt: str, output: str | None) -> None:
+    """Export the whole journal."""
+    from .store.exchange import export_csv, export_json, write_private
+
+    if output is not None:
+        target = Path(output)
+        if _same_file_family(target, env.path):
+            raise BadInput(f"-o {output} is the journal or one of its kept versions; "
+                           "choose another file")
+        if target.is_dir():
+            raise BadInput(f"-o {output} is a directory; give a file name")
+    snapshot = env.planner.journal.snapshot()
+    text = export_json(snapshot) if fmt == "json" else export_csv(snapshot)
+    if output is None:
+        out.write(text.rstrip("\n"))
+        return
+    write_private(Path(output), text)
+    n = sum(len(v) for v in snapshot.values())
+    out.write(f"exported {n} record{'s' if n != 1 else ''} as {fmt} to {output}", err=True)
+
+
+@click.command("import")
+@click.argument("file", metavar="FILE")
+@json_option
+@pass_env
+def import_cmd(env: Env, file: str, as_json: bool) -> None:
+    """Import a JSON export into an empty journal."""
+    from .store.exchange import import_json
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as e:
+        raise BadInput(f"cannot read {file}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise BadInput(f"{file} is not UTF-8 text; give a JSON file made by "
+                       "`acuplan export`") from None
+    counts = import_json(env.planner.journal, text)
+    if as_json:
+        out.dump_json({"imported": counts})
+        return
+    total = sum(counts.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v)
+    out.write(f"imported {total} record{'s' if total != 1 else ''} into {env.path}"
+              + (f" ({detail})" if detail else ""))
+
+
+def _when(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    shown = {k: v for k, v in sorted(counts.items()) if v}
+    if not shown:
+        return "empty"
+    return ", ".join(f"{k} {v}" for k, v in shown.items())
+
+
+def _current_state(path: Path) -> tuple[bool, str]:
+    from .store.errors import StoreError
+    from .store.journal import Journal
+
+    if not os.path.lexists(path):
+        return False, "does not exist"
+    try:
+        snap = Journal(path).snapshot()
+    except StoreError as e:
+        return False, f"unreadable: {e}"
+    return True, "readable: " + _counts_text({k: len(v) for k, v in snap.items()})
+
+
+@click.command("restore")
+@click.argument("version", required=False, metavar="[VERSION]")
+@json_option
+@pass_env
+def restore_cmd(env: Env, version: str | None, as_json: bool) -> None:
+    """List kept versions, or restore VERSION.
+
+    Restoring moves the current file aside (it is never deleted) and puts a copy
+    of the chosen version in its place.
+    """
+    from .store import versions
+
+    path = env.path
+    if version is None:
+        found = versions.list_versions(path)
+        if as_json:
+            ok, state = _current_state(path)
+            out.dump_json({
+                "journal": str(path), "journal_readable": ok,
+                "versions": [{"label": v.label, "kind": v.kind, "path": str(v.path),
+                              "modified": datetime.fromtimestamp(v.mtime).isoformat(
+                                  timespec="seconds"),
+                              "readable": v.readable, "counts": v.counts, "error": v.error}
+                             for v in found]})
+            return
+        ok, state = _current_state(path)
+        out.write(f"journal {path}: {state}")
+        if not found:
+            out.write("no kept versions")
+            return
+        out.write("kept versions, newest first:")
+        rows = []
+        for v in found:
+            what = ("readable: " + _counts_text(v.counts)) if v.readable else (
+                f"UNREADABLE: {v.error}")
+            rows.append((v.label, v.kind, _when(v.mtime), out.one_line(what)))
+        for line in out.table(rows, ("version", "kind", "written", "state")):
+            out.write(line)
+        out.write("restore one: `acuplan restore VERSION`")
+        return
+    aside = versions.restore(path, version)
+    if as_json:
+        out.dump_json({"restored": version, "journal": str(path),
+                       "moved_aside": str(aside) if aside else None})
+        return
+    out.write(f"restored {version} into {path}")
+    if aside is not None:
+        out.write(f"the file it replaced was moved to {aside} (not deleted)")
+
+
+__all__ = ["export_cmd", "import_cmd", "restore_cmd"]

@@ -1,0 +1,393 @@
+"""`acuplan routines …`, `acuplan profile …`, `exclude`, `include`.
+
+The routine library (TOML parsing, the builder) is imported inside the commands
+that use it, so `acuplan status` never pays for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import cli_output as out
+from .cli_base import (
+    DATE, EXIT_BAD_INPUT, EXIT_REFUSED, YES_NO, AcuGroup, Env, Whole, check_text,
+    json_option, pass_env,
+)
+from .domain.vocabulary import CONCERNS, EXCLUSION_REASONS, TECHNIQUES, ZONES
+from .service import MAX_LOG_MINUTES, BadInput
+
+# Profile questions: option word -> Profile field.
+PROFILE_OPTIONS = {
+    "pregnant": "pregnant", "anticoagulants": "anticoagulants",
+    "bleeding-disorder": "bleeding_disorder", "rosacea": "rosacea", "eczema": "eczema",
+    "psoriasis": "psoriasis", "sensitive-skin": "sensitive_skin",
+    "retinoid-use": "retinoid_use", "recent-injectable": "recent_injectable",
+    "recent-procedure": "recent_procedure",
+}
+
+
+# ------------------------------------------------------------------ routines
+
+def _library(user_dir: Path):
+    from .library import load_library
+
+    return load_library(user_dir)
+
+
+def find_routine(user_dir: Path, routine_id: str):
+    """The routine with that id (shipped or the user's), or BadInput naming the ids."""
+    lib = _library(user_dir)
+    if routine_id not in lib.routines:
+        raise BadInput(f"unknown routine {routine_id!r}; accepted: "
+                       f"{', '.join(sorted(lib.routines))}")
+    return lib.routines[routine_id]
+
+
+def step_json(step, points) -> dict:
+    from .domain.routine import routine_zone
+
+    point = points.get(step.point) if step.point else None
+    return {
+        "technique": step.technique, "point": step.point,
+        "point_name": point.label if point else None,
+        "zone": routine_zone(step, points), "side": step.side, "action": step.action,
+        "direction": step.direction, "pressure": step.pressure, "seconds": step.seconds,
+        "repetitions": step.repetitions, "total_seconds": step.total_seconds, "how": step.how,
+    }
+
+
+def routine_json(r, points, steps: bool = True) -> dict:
+    d = {
+        "id": r.id, "name": r.name, "summary": r.summary, "techniques": list(r.techniques),
+        "concerns": list(r.concerns), "minutes": r.minutes, "total_seconds": r.total_seconds,
+        "starter": r.starter, "source": r.source,
+    }
+    if steps:
+        d["steps"] = [step_json(s, points) for s in r.steps]
+    return d
+
+
+def _seconds(total: int) -> str:
+    m, s = divmod(total, 60)
+    return f"{m} min {s} s" if s else f"{m} min"
+
+
+def _step_lines(steps, points) -> list[str]:
+    from .domain.routine import routine_zone
+
+    lines = []
+    for i, s in enumerate(steps, 1):
+        zone = routine_zone(s, points) or "?"
+        where = f"{points[s.point].label} on the {zone}" if s.point in points else f"the {zone}"
+        side = "both sides" if s.side == "both" else f"{s.side} side"
+        reps = f" x {s.repetitions}" if s.repetitions > 1 else ""
+        lines.append(f"{i:>2}. {s.technique}: {s.action} {where}, {side}, {s.pressure} pressure, "
+                     f"{s.seconds} s{reps}")
+        if s.direction:
+            lines.append(f"    direction: {out.one_line(s.direction)}")
+        if s.how:
+            lines.append(f"    how: {out.one_line(s.how)}")
+        if s.point in points:
+            p = points[s.point]
+            lines.append(f"    where: {out.one_line(p.location)}")
+            for c in p.cautions:
+                lines.append(f"    caution: {out.one_line(c)}")
+    return lines
+
+
+def _warn_issues(issues) -> None:
+    for issue in issues:
+        out.write(f"warning: skipped {out.one_line(str(issue))}", err=True)
+
+
+@click.group(cls=AcuGroup)
+def routines() -> None:
+    """The routine library: list, show, validate, build."""
+
+
+@routines.command("list")
+@click.option("--technique", type=click.Choice(TECHNIQUES), help="Only routines using it.")
+@click.option("--concern", type=click.Choice(CONCERNS), help="Only routines for it.")
+@json_option
+@pass_env
+def routines_list(env: Env, technique: str | None, concern: str | None, as_json: bool) -> None:
+    """List the routines (shipped and your own)."""
+    lib = _library(env.user_routines_dir)
+    _warn_issues(lib.issues)
+    found = [r for r in sorted(lib.routines.values(), key=lambda r: (r.source != "shipped", r.id))
+             if (technique is None or technique in r.techniques)
+             and (concern is None or concern in r.concerns)]
+    if as_json:
+        out.dump_json([routine_json(r, lib.points, steps=False) for r in found])
+        return
+    if not found:
+        out.write("no routine matches")
+        return
+    rows = []
+    for r in found:
+        tags = [t for t, on in (("starter", r.starter), ("yours", r.source == "user")) if on]
+        name = out.one_line(r.name) + (f" ({', '.join(tags)})" if tags else "")
+        rows.append((r.id, f"{r.minutes} min", name))
+        rows.append(("", "", f"  {', '.join(r.techniques)} for {', '.join(r.concerns)}"))
+    for line in out.table(rows, ("id", "time", "name")):
+        out.write(line)
+
+
+@routines.command("show")
+@click.argument("routine_id", metavar="ID")
+@json_option
+@pass_env
+def routines_show(env: Env, routine_id: str, as_json: bool) -> None:
+    """Show a routine's steps, zones and time."""
+    lib = _library(env.user_routines_dir)
+    if routine_id not in lib.routines:
+        raise BadInput(f"unknown routine {routine_id!r}; accepted: "
+                       f"{', '.join(sorted(lib.routines))}")
+    r = lib.routines[routine_id]
+    if as_json:
+        out.dump_json(routine_json(r, lib.points))
+        return
+    _print_routine(r, lib.points)
+
+
+def _print_routine(r, points) -> None:
+    out.write(f"{out.one_line(r.name)} ({r.id})")
+    if r.summary:
+        out.write(out.one_line(r.summary))
+    tags = [t for t, on in (("starter", r.starter), ("your routine", r.source == "user")) if on]
+    out.write(f"techniques: {', '.join(r.techniques)}; concerns: {', '.join(r.concerns)}; "
+              f"total {_seconds(r.total_seconds)}" + (f"; {', '.join(tags)}" if tags else ""))
+    out.write("steps:")
+    for line in _step_lines(r.steps, points):
+        out.write(line)
+    out.write("stop any step that hurts; the uses behind these points are traditional, "
+              "not proven effects")
+
+
+@routines.command("validate")
+@click.argument("file", metavar="FILE")
+def routines_validate(file: str) -> None:
+    """Check a routine file.
+
+    Exit 0 when it is valid, 2 with every problem as "file: field: message".
+    """
+    from .library import load_points, validate_file
+
+    routine, issues = validate_file(file, load_points())
+    if routine is not None and not issues:
+        out.write(f"{out.one_line(file)}: valid: {out.one_line(routine.name)} ({routine.id}), "
+                  f"{len(routine.steps)} steps, {_seconds(routine.total_seconds)}")
+        return
+    for issue in issues:
+        out.write(out.one_line(str(issue)))
+    n = len(issues)
+    out.error(f"{file} is not a valid routine ({n} problem{'s' if n != 1 else ''})")
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+@routines.command("build")
+@click.option("--concern", "concerns", type=click.Choice(CONCERNS), multiple=True,
+              help="What it is for (repeatable; default: any).")
+@click.option("--technique", "techniques", type=click.Choice(TECHNIQUES), multiple=True,
+              help="Technique to use (repeatable; default: any).")
+@click.option("--minutes", type=Whole(5, MAX_LOG_MINUTES),
+              help="How long (default: today's cap; never more than it).")
+@click.option("--name", help="Name for the routine.")
+@click.option("--save", is_flag=True, help="Keep it as one of your routines.")
+@json_option
+@pass_env
+def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, ...],
+                   minutes: int | None, name: str | None, save: bool, as_json: bool) -> None:
+    """Build a routine for you.
+
+    From concerns, techniques and minutes, within today's cap and your
+    profile; says what was left out and why.
+    """
+    from .domain.builder import build_routine
+
+    name = check_text(name, "--name")
+    if name is not None and not name.strip():
+        raise BadInput("--name must not be empty")
+    planner = env.planner
+    cap = planner.engine().cap(env.today)
+    profile = planner.profile()
+    lib = _library(env.user_routines_dir)
+    try:
+        result = build_routine(lib, concerns, techniques, cap if minutes is None else minutes,
+                               cap, profile, env.today, name)
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+    saved = None
+    if save and result.routine is not None:
+        from .library import save_user_routine
+
+        try:
+            saved = save_user_routine(result.routine, env.user_routines_dir)
+        except ValueError as e:
+            raise BadInput(f"cannot save the routine: {e}") from None
+        except OSError as e:
+            raise BadInput(f"cannot save the routine in {env.user_routines_dir}: "
+                           f"{e.strerror or e}") from None
+    r = result.routine
+    if as_json:
+        out.dump_json({
+            "routine": routine_json(r, lib.points) if r is not None else None,
+            "max_minutes": cap,
+            "dropped": [{"what": d.what, "reason": d.reason} for d in result.dropped],
+            "notes": list(result.notes),
+            "saved": str(saved) if saved is not None else None,
+        })
+    else:
+        if r is not None:
+            out.write(f"{out.one_line(r.name)} ({r.id}): total {_seconds(r.total_seconds)}, "
+                      f"within today's cap of {cap} minutes")
+            out.write("steps:")
+            for line in _step_lines(r.steps, lib.points):
+                out.write(line)
+        else:
+            out.write("no safe routine could be built from these choices")
+        if result.dropped:
+            out.write("left out:")
+            for d in result.dropped:
+                out.write(f"  - {out.one_line(d.what)}: {out.one_line(d.reason)}")
+        for note in result.notes:
+            out.write(f"note: {out.one_line(note)}")
+        if saved is not None:
+            out.write(f"saved as {r.id} in {saved}")
+        elif r is not None:
+            out.write("not saved (add --save to keep it as one of your routines)")
+    if r is None:
+        raise click.exceptions.Exit(EXIT_REFUSED)
+
+
+# ------------------------------------------------------------------ profile
+
+def _yes(v: bool) -> str:
+    return "yes" if v else "no"
+
+
+def profile_json(profile, settings) -> dict:
+    from .domain.models import to_doc
+
+    return {"profile": to_doc(profile), "settings": to_doc(settings)}
+
+
+def _print_profile(profile, settings) -> None:
+    from .domain.settings_rules import RANGES, SETTING_NAMES
+
+    out.write("profile:")
+    for word, field in PROFILE_OPTIONS.items():
+        out.write(f"  {word}: {_yes(getattr(profile, field))}")
+    out.write(f"  safety notice accepted: {_yes(profile.notice_accepted)}")
+    out.write("excluded zones:" if profile.exclusions else "excluded zones: none")
+    for e in profile.exclusions:
+        until = f" until {e.until.isoformat()}" if e.until else ""
+        out.write(f"  {e.zone}: {e.reason}{until}")
+    out.write("rule settings (stricter than the defaults only):")
+    for word, field in SETTING_NAMES.items():
+        rng = RANGES[field]
+        out.write(f"  {word}: {getattr(settings, field)} ({rng.meaning}; allowed "
+                  f"{rng.low}-{rng.high})")
+
+
+@click.group(cls=AcuGroup)
+def profile() -> None:
+    """Your profile and the rule settings."""
+
+
+@profile.command("show")
+@json_option
+@pass_env
+def profile_show(env: Env, as_json: bool) -> None:
+    """Show profile, excluded zones, settings."""
+    p, s = env.planner.profile(), env.planner.settings()
+    if as_json:
+        out.dump_json(profile_json(p, s))
+    else:
+        _print_profile(p, s)
+
+
+def _profile_set_options(f):
+    from .domain.settings_rules import RANGES, SETTING_NAMES
+
+    for word, field in reversed(list(SETTING_NAMES.items())):
+        rng = RANGES[field]
+        f = click.option(f"--{word}", f"s_{field}", type=int, metavar="N",
+                         help=f"{rng.meaning.capitalize()} ({rng.low}-{rng.high}).")(f)
+    for word, field in reversed(list(PROFILE_OPTIONS.items())):
+        f = click.option(f"--{word}", f"p_{field}", type=YES_NO)(f)
+    return f
+
+
+@profile.command("set")
+@_profile_set_options
+@json_option
+@pass_env
+def profile_set(env: Env, as_json: bool, **options) -> None:
+    """Set profile answers and stricter rules."""
+    prof = {k[2:]: v == "yes" for k, v in options.items() if k.startswith("p_") and v is not None}
+    sett = {k[2:]: v for k, v in options.items() if k.startswith("s_") and v is not None}
+    if not prof and not sett:
+        from .domain.settings_rules import SETTING_NAMES
+
+        words = [*PROFILE_OPTIONS, *SETTING_NAMES]
+        raise BadInput("nothing to set; accepted: " + ", ".join(f"--{w}" for w in words))
+    planner = env.planner
+    from .domain.settings_rules import RANGES, SETTING_NAMES
+
+    words = {field: word for word, field in SETTING_NAMES.items()}
+    for field, value in sett.items():
+        rng = RANGES[field]
+        if not rng.low <= value <= rng.high:
+            raise BadInput(f"--{words[field]} {value} is outside the allowed range "
+                           f"{rng.low}-{rng.high} ({rng.meaning}); rules may only be made "
+                           "stricter than the defaults")
+    if sett:
+        cur = planner.settings()
+        spacing = sett.get("spacing_days", cur.spacing_days)
+        cadence = sett.get("cadence_days", cur.cadence_days)
+        if cadence < spacing:
+            raise BadInput(f"--cadence ({cadence}) may not be below --spacing ({spacing}); "
+                           f"raise both, e.g. --spacing {spacing} --cadence {spacing}")
+    if sett:  # first: a refused setting must leave the profile untouched too
+        planner.set_settings(**sett)
+    if prof:
+        planner.set_profile(**prof)
+    p, s = planner.profile(), planner.settings()
+    if as_json:
+        out.dump_json(profile_json(p, s))
+        return
+    out.write("saved")
+    _print_profile(p, s)
+
+
+@click.command()
+@click.argument("zone", type=click.Choice(ZONES), metavar="ZONE")
+@click.option("--reason", type=click.Choice(EXCLUSION_REASONS), required=True)
+@click.option("--until", type=DATE, help="Last day to leave it out (default: until you "
+              "include it again).")
+@pass_env
+def exclude(env: Env, zone: str, reason: str, until: date | None) -> None:
+    """Leave a zone out of routines and sessions.
+
+    ZONE: forehead, brow, temple, under-eye, cheek, nose, mouth-corner, chin, jaw,
+    ear, neck, hand, lower-leg.
+    """
+    env.planner.exclude(zone, reason, until)
+    when = f" until {until.isoformat()}" if until else " until you include it again"
+    out.write(f"excluded {zone} ({reason}){when}")
+
+
+@click.command()
+@click.argument("zone", type=click.Choice(ZONES), metavar="ZONE")
+@pass_env
+def include(env: Env, zone: str) -> None:
+    """Bring an excluded zone back (ZONE as for exclude)."""
+    env.planner.include(zone)
+    out.write(f"included {zone} again")
+
+
+__all__ = ["routines", "profile", "exclude", "include", "find_routine", "routine_json", "step_json"]

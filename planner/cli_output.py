@@ -1,0 +1,184 @@
+"""Printing for the command line: plain text and JSON, user text kept verbatim.
+
+Nothing here interprets markup. User text (notes, routine names) is printed as
+it was typed; only control characters (newlines, escape sequences) are shown as
+visible escapes in one-line tables, so a note cannot break a row or drive the
+terminal. JSON output keeps every character (JSON escapes what it must).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any, Iterable
+
+from .domain.models import Reason
+
+HOLD_RULES = ("reaction-hold", "medical-hold")
+
+
+def write(text: str = "", *, err: bool = False) -> None:
+    """One line to stdout (or stderr); never fails on an encoding the terminal lacks."""
+    stream = sys.stderr if err else sys.stdout
+    line = text + "\n"
+    try:
+        stream.write(line)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+
+
+def error(message: str) -> None:
+    """The one-line `error: …` of exit codes 1, 2 and 4."""
+    write("error: " + " ".join(str(message).split()), err=True)
+
+
+def dump_json(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in stored text: escape it
+        text = json.dumps(value, ensure_ascii=True, indent=2)
+    write(text)
+
+
+def one_line(text: Any) -> str:
+    """User text for a table cell: verbatim, except control characters made visible."""
+    s = "" if text is None else str(text)
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        else:
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def iso(d: date | None) -> str:
+    return d.isoformat() if d is not None else "-"
+
+
+def until_text(r: Reason) -> str:
+    if r.until is not None:
+        return f"until {r.until.isoformat()}"
+    if r.rule == "medical-hold":
+        return "until a clinician has cleared you and you resolve it"
+    if r.rule in HOLD_RULES:
+        return "until you resolve it"
+    return ""
+
+
+def reason_line(r: Reason) -> str:
+    until = until_text(r)
+    return f"{r.rule}: {r.message}" + (f" ({until})" if until else "")
+
+
+def reason_lines(reasons: Iterable[Reason], indent: str = "  - ") -> list[str]:
+    return [indent + reason_line(r) for r in reasons]
+
+
+def short_reason(r: Reason) -> str:
+    """`product-blackout until 2026-12-04`, for the one-line status."""
+    if r.until is not None:
+        return f"{r.rule} until {r.until.isoformat()}"
+    if r.rule in HOLD_RULES:
+        return f"{r.rule} until resolved"
+    return r.rule
+
+
+def status_line(view) -> str:
+    """`acuplan status` without --json: one short line for a shell prompt."""
+    v = view.verdict
+    if v.allowed:
+        line = (f"acuplan: today OK, up to {v.max_minutes} min · streak "
+                f"{view.streak.sessions_current}")
+        if view.next_plan is not None:
+            p = view.next_plan
+            line += f" · next {p.plan.date.isoformat()}"
+            if not p.verdict.allowed:
+                line += " (blocked)"
+        return line
+    why = ", ".join(short_reason(r) for r in v.reasons)
+    line = f"acuplan: no session today ({why}) · next allowed "
+    return line + (v.earliest.isoformat() if v.earliest else "after the hold is resolved")
+
+
+def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    """Left-aligned columns; the last column is free text and not padded."""
+    if not rows:
+        return []
+    cells = [header, *rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header) - 1)]
+    lines = []
+    for r in cells:
+        parts = [r[i].ljust(widths[i]) for i in range(len(header) - 1)]
+        lines.append("  ".join([*parts, r[-1]]).rstrip())
+    return lines
+
+
+# ------------------------------------------------------------------ history
+
+def _skin_summary(doc: dict) -> str:
+    parts = [f"class {doc.get('class', '?')}"]
+    for key, top in (("redness", 4), ("swelling", 4), ("itch", 10), ("burning", 10)):
+        v = doc.get(key) or 0
+        if v:
+            parts.append(f"{key} {v}/{top}")
+    if doc.get("flags"):
+        parts.append("flags " + ", ".join(doc["flags"]))
+    if doc.get("zone"):
+        parts.append(f"zone {doc['zone']}")
+    if doc.get("session_id"):
+        parts.append(f"session {doc['session_id']}")
+    if doc.get("resolved_on"):
+        how = " by a clinician" if doc.get("cleared_by_clinician") else ""
+        parts.append(f"resolved {doc['resolved_on']}{how}")
+    return ", ".join(parts)
+
+
+def history_summary(item: dict) -> str:
+    kind = item.get("type")
+    if kind == "session":
+        parts = [f"{item.get('minutes')} min", "aborted" if item.get("aborted") else "completed"]
+        if item.get("routine"):
+            parts.append(f"routine {item['routine']}")
+        rules = [v.get("rule", "?") for v in item.get("violations") or ()]
+        if rules:
+            parts.append("BROKE RULES: " + ", ".join(rules))
+        text = ", ".join(parts)
+    elif kind == "plan":
+        text = f"planned {item.get('minutes')} min"
+        if item.get("routine"):
+            text += f", routine {item['routine']}"
+        if item.get("fulfilled_by"):
+            text += f", done by session {item['fulfilled_by']}"
+    elif kind in ("product", "procedure", "injectable"):
+        text = str(item.get("kind"))
+    elif kind in ("checkin", "reaction"):
+        text = _skin_summary(item)
+    elif kind == "pause":
+        text = f"paused {item.get('start')} to {item.get('end')} ({item.get('reason')})"
+    else:
+        text = ""
+    if item.get("note"):
+        text += " | note: " + str(item["note"])
+    return one_line(text)
+
+
+def history_table(items: list[dict]) -> list[str]:
+    rows = [(str(i.get("date")), str(i.get("type")), one_line(i.get("id")), history_summary(i))
+            for i in items]
+    return table(rows, ("date", "type", "id", "summary"))
+
+
+__all__ = [
+    "write", "error", "dump_json", "one_line", "iso", "until_text", "reason_line",
+    "reason_lines", "short_reason", "status_line", "table", "history_summary", "history_table",
+]

@@ -1,0 +1,161 @@
+"""Real processes: `python -m planner`, no Textual for `status`, quiet pipes and failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACUPLAN_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+def _run(args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          encoding="utf-8", env=kw.pop("env", None) or _env(), cwd=ROOT,
+                          timeout=60, **kw)
+
+
+def test_python_m_planner_status_json(journal_path):
+    r = _run(["-m", "planner", "--db", str(journal_path), "--today", "2026-12-01", "status",
+              "--json"])
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert set(doc) == {"today", "allowed", "max_minutes", "reasons", "earliest", "next_plan",
+                        "streak", "advice"}
+    assert r.stderr == ""
+
+
+def test_exit_codes_in_a_real_process(journal_path):
+    base = ["-m", "planner", "--db", str(journal_path), "--today", "2026-12-01"]
+    assert _run([*base, "log", "product", "retinoid"]).returncode == 0
+    r = _run([*base, "check", "2026-12-02"])
+    assert r.returncode == 3 and "product-blackout" in r.stdout
+    r = _run([*base, "check", "2026-02-30"])
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
+    journal_path.write_bytes(b"junk")
+    r = _run([*base, "status"])
+    assert r.returncode == 4 and str(journal_path) in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args", [["status"], ["status", "--json"], ["check", "2026-12-03"],
+                                  ["history", "--json"], ["plans"], ["next"], ["streak"]])
+def test_reading_commands_never_import_textual(journal_path, args):
+    code = (
+        "import sys\n"
+        "from planner.cli import main\n"
+        f"args = ['--db', {str(journal_path)!r}, '--today', '2026-12-01', *{args!r}]\n"
+        "try:\n"
+        "    main(args, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "assert not bad, bad\n"
+        "heavy = ('tomllib', 'csv', 'planner.library', 'planner.app', 'planner.cli_library',\n"
+        "         'planner.cli_data')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "print('clean')\n"
+    )
+    r = _run(["-c", code])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("clean")
+
+
+def test_status_importtime_has_no_textual(journal_path):
+    r = _run(["-X", "importtime", "-m", "planner", "--db", str(journal_path), "--today",
+              "2026-12-01", "status"])
+    assert r.returncode == 0
+    imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "planner.cli" in imported
+    assert not [m for m in imported if m.split(".")[0] == "textual"]
+
+
+def test_a_closed_pipe_is_quiet(acu):
+    for i in range(60):  # ~120 kB of history: more than a pipe buffer holds
+        acu.ok("log", "product", "scrub", "--date", f"2026-10-{i % 28 + 1:02d}",
+               "--note", "x" * 1990)
+    base = [sys.executable, "-m", "planner", "--db", str(acu.path), "--today", "2026-12-01"]
+    p = subprocess.Popen([*base, "history"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=_env())
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    p.wait(timeout=60)
+    p.stderr.close()
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err == ""
+    assert p.returncode == 141
+
+
+def test_output_survives_an_ascii_terminal(journal_path):
+    base = ["-m", "planner", "--db", str(journal_path), "--today", "2026-12-01"]
+    env = _env(PYTHONIOENCODING="ascii")
+    r = subprocess.run([sys.executable, *base, "log", "product", "scrub", "--note", "ok 😀"],
+                       capture_output=True, env=env, cwd=ROOT, timeout=60)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, *base, "history"], capture_output=True, env=env,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr
+    assert b"ok \\U0001f600" in r.stdout
+    r = subprocess.run([sys.executable, *base, "status"], capture_output=True, env=env,
+                       cwd=ROOT, timeout=60)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr
+
+
+def test_undecodable_argument_bytes_are_bad_input(journal_path):
+    base = [sys.executable.encode(), b"-m", b"planner", b"--db", str(journal_path).encode(),
+            b"--today", b"2026-12-01"]
+    r = subprocess.run([*base, b"log", b"product", b"scrub", b"--note", b"caf\xe9"],
+                       capture_output=True, env=_env(LC_ALL="C.UTF-8"), cwd=ROOT, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(b"error: ") and b"Traceback" not in r.stderr
+    assert not journal_path.exists()
+
+
+# ------------------------------------------------------------------ the click-free status path
+
+def _fast(args) -> subprocess.CompletedProcess:
+    code = ("import sys\nfrom planner.cli_fast import run\n"
+            f"try:\n    run({args!r})\nexcept SystemExit as e:\n    code = e.code\n"
+            "sys.stderr.write('CLICK=%s\\n' % ('click' in sys.modules))\n"
+            "sys.exit(code)\n")
+    return _run(["-c", code])
+
+
+def test_fast_status_matches_the_full_cli_without_click(acu):
+    acu.ok("log", "product", "retinoid", "--note", "Retinol [0.5%] 🧴")
+    acu.ok("plan", "2026-12-09")
+    for extra in ([], ["--json"]):
+        args = ["--db", str(acu.path), "--today", "2026-12-01", "status", *extra]
+        r = _fast(args)
+        assert r.returncode == 0
+        assert r.stdout == acu.ok("status", *extra).stdout
+        assert r.stderr.strip() == "CLICK=False"
+
+
+def test_fast_status_hands_everything_else_to_the_full_cli(acu):
+    acu.ok("log", "product", "scrub")
+    db = str(acu.path)
+    r = _fast(["--db", db, "--today", "2026-02-30", "status"])
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "CLICK=True" in r.stderr
+    r = _fast(["--db", db, "--today", "2026-12-01", "check", "2026-12-02"])
+    assert r.returncode == 3 and "product-blackout" in r.stdout
+    r = _fast([f"--db={db}", "--today=2026-12-01", "status"])
+    assert r.returncode == 0 and "CLICK=False" in r.stderr
+    acu.path.write_bytes(b"junk")
+    r = _fast(["--db", db, "--today", "2026-12-01", "status"])
+    assert r.returncode == 4 and str(acu.path) in r.stderr and "CLICK=False" in r.stderr
+    assert acu.path.read_bytes() == b"junk"
