@@ -1,0 +1,373 @@
+"""The acuplan terminal app: sections as Textual modes over one Planner.
+
+Only what the Today screen needs is imported here; every other section (and the
+routine library, plotext, the record forms) is imported the first time it is used,
+so the app starts about as fast as an empty Textual app.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from planner.service import BadInput, Planner, Refused
+from planner.store.errors import JournalUnreadable, StoreError
+
+from .screens.today import TodayScreen
+
+# mode name -> (module, class) of engineer B's sections, imported on first use.
+LAZY_SECTIONS: dict[str, tuple[str, str, str]] = {
+    "routines": ("planner.app.screens.routines", "RoutinesScreen", "Routines"),
+    "journal": ("planner.app.screens.journal", "JournalScreen", "Journal"),
+    "history": ("planner.app.screens.history", "HistoryScreen", "History"),
+    "settings": ("planner.app.screens.settings", "SettingsScreen", "Settings"),
+}
+
+SECTION_KEYS = (
+    ("t", "today", "Today"),
+    ("p", "plan", "Plan"),
+    ("r", "routines", "Routines"),
+    ("j", "journal", "Journal"),
+    ("h", "history", "History"),
+    ("comma", "settings", "Settings"),
+)
+
+
+def _open_journal(path: Path):
+    try:
+        from planner.store import Journal  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - while the store package is being finished
+        from planner.store.journal import Journal
+    return Journal(path)
+
+
+class ComingSoonScreen(Screen):
+    """Stand-in for a section whose module is not there yet."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.section_title = title
+
+    def compose(self):
+        yield Header(show_clock=False)
+        yield Static(Content(f"{self.section_title} is coming soon."), classes="placeholder")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"acuplan · {self.section_title}"
+
+    def refresh_data(self) -> None:
+        pass
+
+
+def _lazy_screen(module: str, cls: str, title: str) -> Callable[[], Screen]:
+    def factory() -> Screen:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            return ComingSoonScreen(title)
+        return getattr(mod, cls)()
+
+    return factory
+
+
+def _acuplan_commands():
+    """The palette provider, imported when the palette first opens (textual.command is slow)."""
+    from .commands import AcuplanCommands
+
+    return AcuplanCommands
+
+
+def _plan_screen() -> Screen:
+    from .screens.plan import PlanScreen
+
+    return PlanScreen()
+
+
+class AcuplanApp(App):
+    """acuplan: plan, guide and journal needle-free facial self-care."""
+
+    TITLE = "acuplan"
+    # records.tcss is engineer B's; tolerate its absence while it is being written
+    CSS_PATH = ["app.tcss", "records.tcss"] if (Path(__file__).parent / "records.tcss").exists() \
+        else ["app.tcss"]
+    COMMANDS = App.COMMANDS | {_acuplan_commands}
+    MODES = {
+        "today": TodayScreen,
+        "plan": _plan_screen,
+        **{name: _lazy_screen(*spec) for name, spec in LAZY_SECTIONS.items()},
+    }
+    DEFAULT_MODE = "today"
+    BINDINGS = [
+        Binding("t", "section('today')", "Today", show=False),
+        Binding("p", "section('plan')", "Plan", show=False),
+        Binding("r", "section('routines')", "Routines", show=False),
+        Binding("j", "section('journal')", "Journal", show=False),
+        Binding("h", "section('history')", "History", show=False),
+        Binding("comma", "section('settings')", "Settings", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, journal_path: Path, today: date, *, poll_interval: float = 1.0) -> None:
+        super().__init__()
+        self.journal_path = Path(journal_path)
+        self.today = today
+        self.poll_interval = poll_interval
+        self.planner = Planner(_open_journal(self.journal_path), today)
+        self.store_error: StoreError | None = None
+        self.session_time_scale: float = 1.0  # real seconds per countdown second = 1/scale
+        self._library = None
+        self._last_signature: Any = None
+        self._first_run_open = False
+
+    def notify(self, message, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications are plain text unless a caller asks for markup (user text!)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout,
+                       markup=markup)
+
+    # ------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        try:
+            settings = self.planner.settings()
+            profile = self.planner.profile()
+            self._last_signature = self.planner.journal.signature()
+        except StoreError as exc:
+            self.show_store_error(exc)
+        else:
+            self._apply_theme(settings.theme)
+            if not (profile.notice_accepted and profile.onboarded):
+                self.open_first_run()
+        self.set_interval(self.poll_interval, self.poll_journal, name="journal-poll")
+
+    def _apply_theme(self, name: str) -> None:
+        """The theme saved in the settings (default textual-dark, as snapshots pin)."""
+        if name and name in self.available_themes and name != self.theme:
+            self.theme = name
+
+    def open_first_run(self) -> None:
+        from .screens.first_run import FirstRunScreen
+
+        if self._first_run_open:
+            return
+        self._first_run_open = True
+
+        def done(result: Any) -> None:
+            self._first_run_open = False
+            self.data_changed()
+
+        self.push_screen(FirstRunScreen(), done)
+
+    # ------------------------------------------------------------- library
+
+    def get_library(self):
+        if self._library is None:
+            from planner.library import load_library
+
+            self._library = load_library(self.planner.user_routines_dir)
+        return self._library
+
+    def reload_library(self):
+        self._library = None
+        return self.get_library()
+
+    # ------------------------------------------------------------ journal
+
+    def poll_journal(self) -> None:
+        """Pick up changes another process wrote to the journal."""
+        try:
+            sig = self.planner.journal.signature()
+        except StoreError as exc:
+            self.show_store_error(exc)
+            return
+        except OSError:
+            return
+        if sig == self._last_signature:
+            return
+        self._last_signature = sig
+        if self.store_error is not None:
+            try:
+                self.planner.profile()
+            except StoreError as exc:
+                self._update_error_screen(exc)
+                return
+            self._clear_store_error()
+        self.refresh_screens()
+
+    def data_changed(self) -> None:
+        """Call after any write: every visible screen reloads what it shows."""
+        try:
+            self._last_signature = self.planner.journal.signature()
+        except (StoreError, OSError):
+            pass
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        for screen in list(self.screen_stack):
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is None:
+                continue
+            try:
+                refresh()
+            except StoreError as exc:
+                self.show_store_error(exc)
+                return
+            except NoMatches:
+                continue  # still composing: it loads its data when mounted
+
+    # ------------------------------------------------------------- errors
+
+    def show_store_error(self, exc: StoreError) -> None:
+        from .screens.error import ErrorScreen
+
+        if isinstance(self.screen, ErrorScreen):
+            self.screen.set_error(exc)
+            self.store_error = exc
+            return
+        if not isinstance(exc, JournalUnreadable) and self.store_error is None:
+            # busy or not writable: the data is fine, say so and carry on
+            self.notify(str(exc), title="Journal", severity="error", timeout=8, markup=False)
+            return
+        self.store_error = exc
+        self.push_screen(ErrorScreen(exc))
+
+    def _update_error_screen(self, exc: StoreError) -> None:
+        from .screens.error import ErrorScreen
+
+        self.store_error = exc
+        if isinstance(self.screen, ErrorScreen):
+            self.screen.set_error(exc)
+
+    def _clear_store_error(self) -> None:
+        from .screens.error import ErrorScreen
+
+        self.store_error = None
+        if isinstance(self.screen, ErrorScreen):
+            self.pop_screen()
+        try:
+            profile = self.planner.profile()
+        except StoreError:
+            return
+        if not (profile.notice_accepted and profile.onboarded):
+            self.open_first_run()
+
+    def notify_error(self, exc: BaseException) -> None:
+        """Show a refusal, a bad input or a storage problem in plain words."""
+        if isinstance(exc, Refused):
+            lines = [str(exc)]
+            for r in exc.reasons:
+                until = f" (until {r.until.isoformat()})" if r.until else ""
+                lines.append(f"• {r.rule}: {r.message}{until}")
+            self.notify("\n".join(lines), title="Refused", severity="warning", timeout=10,
+                        markup=False)
+        elif isinstance(exc, BadInput):
+            self.notify(str(exc), title="Not accepted", severity="error", timeout=8,
+                        markup=False)
+        elif isinstance(exc, StoreError):
+            self.show_store_error(exc)
+        else:
+            self.notify(str(exc), title="Error", severity="error", timeout=8, markup=False)
+
+    # ------------------------------------------------------------ actions
+
+    def _blocked(self) -> bool:
+        return self.store_error is not None or self._first_run_open
+
+    def action_section(self, mode: str) -> None:
+        if self._blocked():
+            return
+        existing = mode in self._screen_stacks
+        self.switch_mode(mode)
+        refresh = getattr(self.screen, "refresh_data", None)
+        if existing and refresh is not None:  # a new screen loads its data when mounted
+            try:
+                refresh()
+            except StoreError as exc:
+                self.show_store_error(exc)
+            except NoMatches:
+                pass
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "section" and self._blocked():
+            return False
+        if action == "section" and getattr(self.screen, "IN_SESSION", False):
+            return False  # a running session ends with its own keys
+        return True
+
+    # ---------------------------------------------------- shared flows
+
+    def start_session(self, routine) -> bool:
+        """Check today's rules and open the guided session, or show why not."""
+        from .screens.session import SessionScreen, prepare_routine
+
+        try:
+            prepared = prepare_routine(self.planner, routine, self.get_library())
+            minutes = max(1, math.ceil(sum(s.total_seconds for s in prepared.steps) / 60))
+            self.planner.start_check(minutes)
+        except (Refused, BadInput, StoreError) as exc:
+            self.notify_error(exc)
+            return False
+        except Exception as exc:  # a broken routine must not crash the app
+            self.notify(f"This routine cannot be run: {exc}", title="Routine",
+                        severity="error", timeout=8)
+            return False
+        self.push_screen(SessionScreen(prepared))
+        return True
+
+    def open_skin_form(self, kind: str, session_id: str | None = None, record=None,
+                       callback=None) -> None:
+        try:
+            from .screens.journal import SkinFormScreen
+        except ModuleNotFoundError:
+            self.notify("The journal forms are not available yet.", severity="warning")
+            return
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self.data_changed()
+            if callback is not None:
+                callback(result)
+
+        self.push_screen(SkinFormScreen(kind, session_id=session_id, record=record), done)
+
+    def open_activity_form(self, table: str) -> None:
+        try:
+            from .screens.journal import ActivityFormScreen
+        except ModuleNotFoundError:
+            self.notify("The journal forms are not available yet.", severity="warning")
+            return
+
+        def done(result: Any) -> None:
+            if result is not None:
+                self.data_changed()
+
+        self.push_screen(ActivityFormScreen(table), done)
+
+
+def run_app(journal_path: Path, today: date) -> None:
+    AcuplanApp(Path(journal_path), today).run()
+
+
+__all__ = ["AcuplanApp", "run_app", "SECTION_KEYS", "LAZY_SECTIONS"]

@@ -1,0 +1,183 @@
+"""First run: the safety notice (accepted once), then a few profile questions."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from planner.service import BadInput
+from planner.store.errors import StoreError
+
+NOTICE_TITLE = "Before you start: safety notice"
+
+SAFETY_NOTICE = (
+    "acuplan is not medical advice. It helps you plan gentle, needle-free self-care "
+    "at home: fingertip acupressure, gua sha and jade rolling. It applies cautious "
+    "spacing rules, but it cannot examine your skin.\n"
+    "\n"
+    "Needle-free only: never use needles, press needles, dermal rollers, derma stamps "
+    "or microneedling with these routines.\n"
+    "\n"
+    "Stop at once and seek care if you notice swelling of the lips, tongue or throat, "
+    "trouble breathing, a change in vision or eye pain, fainting, fever, pus, warmth "
+    "with strong redness, redness that spreads, or skin turning pale. Call emergency "
+    "services for throat swelling, breathing trouble, a change in vision, or fainting "
+    "with fever.\n"
+    "\n"
+    "Never press on the eyes or eyelids, inside the nose or mouth, or on the lips. "
+    "Skip broken, inflamed or infected skin, moles, warts and fresh scars.\n"
+    "\n"
+    "If you are pregnant, take blood thinners, have a bleeding disorder or a skin "
+    "condition, recently had injectables or a procedure, or are unsure in any way, "
+    "ask a doctor, dermatologist or licensed practitioner first."
+)
+
+# (profile field, question) in the order asked.
+QUESTIONS = (
+    ("pregnant", "I am pregnant or may be"),
+    ("anticoagulants", "I take anticoagulants (blood thinners)"),
+    ("bleeding_disorder", "I have a bleeding disorder"),
+    ("rosacea", "I have rosacea"),
+    ("eczema", "I have eczema"),
+    ("psoriasis", "I have psoriasis"),
+    ("sensitive_skin", "My skin is sensitive"),
+    ("recent_injectable", "I had injectables (e.g. botulinum toxin, filler) recently"),
+    ("recent_procedure", "I had a professional procedure (peel, laser, …) recently"),
+    ("retinoid_use", "I use a retinoid"),
+)
+
+
+class FirstRunScreen(Screen):
+    """Dismisses with True once the notice is accepted and the profile is saved."""
+
+    TITLE = "Welcome"
+    BINDINGS = [
+        Binding("a", "accept", "Accept notice"),
+        Binding("escape", "decline", "Decline and quit"),
+        Binding("ctrl+s", "save", "Save profile"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = "notice"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notice-step", classes="first-run"):
+            yield Static(NOTICE_TITLE, classes="dialog-title", markup=False)
+            with VerticalScroll(id="notice-scroll"):
+                yield Static(SAFETY_NOTICE, id="notice-text", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("I understand — accept (a)", id="accept", variant="primary")
+                yield Button("Decline and quit (esc)", id="decline", variant="error")
+        with Vertical(id="profile-step", classes="first-run"):
+            yield Static("A few questions about you", classes="dialog-title", markup=False)
+            yield Static("They let acuplan leave out points and keep pressure light where "
+                         "needed. Change them any time in Settings (,).", classes="muted",
+                         markup=False)
+            with VerticalScroll(id="profile-scroll"):
+                for field, question in QUESTIONS:
+                    yield Checkbox(question, id=f"q-{field}")
+                with Horizontal(classes="field-row"):
+                    yield Label("Days between sessions (7–28)", classes="field-label")
+                    yield Input("7", id="q-cadence", type="integer", max_length=2,
+                                classes="short")
+                yield Static("", id="q-cadence-error", classes="field-error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save and start (ctrl+s)", id="save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            profile = self.app.planner.profile()
+            settings = self.app.planner.settings()
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        for field, _ in QUESTIONS:
+            self.query_one(f"#q-{field}", Checkbox).value = bool(getattr(profile, field))
+        self.query_one("#q-cadence", Input).value = str(settings.cadence_days)
+        self._show("profile" if profile.notice_accepted else "notice")
+
+    def _show(self, step: str) -> None:
+        self.step = step
+        self.query_one("#notice-step").display = step == "notice"
+        self.query_one("#profile-step").display = step == "profile"
+        self.sub_title = "Safety notice" if step == "notice" else "Your profile"
+        if step == "notice":
+            self.query_one("#accept", Button).focus()
+        else:
+            self.query_one(f"#q-{QUESTIONS[0][0]}", Checkbox).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("accept", "decline"):
+            return self.step == "notice"
+        if action == "save":
+            return self.step == "profile"
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"accept": self.action_accept, "decline": self.action_decline,
+         "save": self.action_save}[event.button.id]()
+
+    def action_accept(self) -> None:
+        try:
+            self.app.planner.accept_notice()
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        self._show("profile")
+
+    def action_decline(self) -> None:
+        self.app.exit(message="The safety notice was not accepted; acuplan needs it once "
+                              "before it can be used.")
+
+    def action_save(self) -> None:
+        error = self.query_one("#q-cadence-error", Static)
+        raw = self.query_one("#q-cadence", Input).value.strip()
+        try:
+            cadence = int(raw)
+        except ValueError:
+            error.update(Content("Enter a whole number of days from 7 to 28."))
+            self.query_one("#q-cadence", Input).focus()
+            return
+        answers = {f: self.query_one(f"#q-{f}", Checkbox).value for f, _ in QUESTIONS}
+        planner = self.app.planner
+        try:
+            settings = planner.settings()
+            if cadence != settings.cadence_days:
+                planner.set_settings(cadence_days=cadence)
+        except BadInput as exc:
+            error.update(Content(str(exc)))
+            self.query_one("#q-cadence", Input).focus()
+            return
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        try:
+            planner.set_profile(**answers, onboarded=True)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        except BadInput as exc:
+            self.app.notify_error(exc)
+            return
+        error.update("")
+        self.dismiss(True)
+
+    def refresh_data(self) -> None:
+        """Another process may accept the notice meanwhile: follow it."""
+        try:
+            profile = self.app.planner.profile()
+        except StoreError:
+            return
+        if self.step == "notice" and profile.notice_accepted:
+            self._show("profile")
+
+
+__all__ = ["FirstRunScreen", "SAFETY_NOTICE", "NOTICE_TITLE", "QUESTIONS"]

@@ -1,0 +1,434 @@
+"""The guided session: one step at a time with a countdown, never past today's cap.
+
+The countdown is driven by `tick(seconds)`: a timer calls it once per second of
+real time divided by `time_scale`, and tests call it directly, so a whole session
+runs in a test without sleeping.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Digits, Footer, Header, ProgressBar, Static
+
+from planner.service import BadInput, Refused
+from planner.store.errors import StoreError
+
+AFTERCARE = (
+    "For the next 2 days avoid retinoids, acids, scrubs and peels, and give the skin a rest.",
+    "Clean your tools (gua sha stone, roller) with mild soap and warm water, rinse, and let "
+    "them dry in the air before you put them away.",
+    "Some pinkness that fades within an hour is common. Bruising, broken skin, burning or "
+    "swelling is a reaction: log it, and stop if it gets worse.",
+)
+
+
+@dataclass(frozen=True)
+class PreparedSession:
+    """The routine as it will run today: profile drops applied, trimmed to the cap."""
+
+    routine: object  # planner.domain.routine.Routine
+    steps: tuple
+    dropped: tuple  # (what, why)
+    cap: int
+    points: dict
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(s.total_seconds for s in self.steps)
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.total_seconds / 60))
+
+
+def prepare_routine(planner, routine, library) -> PreparedSession:
+    """Apply `filter_routine_for_profile`, then keep steps (whole repetitions) within the cap."""
+    from planner.domain.builder import filter_routine_for_profile
+
+    points = dict(getattr(library, "points", {}) or {})
+    filtered, dropped = filter_routine_for_profile(routine, planner.profile(), planner.today,
+                                                   points)
+    drops = [(d.what, d.reason) for d in dropped]
+    cap = planner.engine().cap(planner.today)
+    budget = cap * 60
+    kept = []
+    used = 0
+    for step in filtered.steps:
+        if used + step.total_seconds <= budget:
+            kept.append(step)
+            used += step.total_seconds
+            continue
+        reps = (budget - used) // step.seconds if step.seconds > 0 else 0
+        if reps >= 1:
+            kept.append(replace(step, repetitions=int(reps)))
+            used += step.seconds * int(reps)
+            drops.append((_step_label(step, points),
+                          f"shortened to {int(reps)} of {step.repetitions} repetitions to stay "
+                          f"within today's {cap} minutes"))
+        else:
+            drops.append((_step_label(step, points),
+                          f"left out to stay within today's {cap} minutes"))
+    return PreparedSession(replace(filtered, steps=tuple(kept)), tuple(kept), tuple(drops),
+                           cap, points)
+
+
+def _step_label(step, points) -> str:
+    if step.point:
+        p = points.get(step.point)
+        return p.label if p else step.point
+    return f"{step.technique} · {step.zone}"
+
+
+def _words(text: str | None) -> str:
+    return (text or "").replace("-", " ")
+
+
+def clock(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class SessionScreen(Screen):
+    """Runs a PreparedSession; logs it completed at the end or aborted on `x`."""
+
+    TITLE = "Session"
+    IN_SESSION = True
+    AUTO_FOCUS = None
+    BINDINGS = [
+        Binding("space", "pause", "Pause"),
+        Binding("n", "skip", "Skip step"),
+        Binding("right", "skip", "Skip step", show=False),
+        Binding("x", "unwell", "Stop — I feel unwell"),
+        Binding("escape", "finish_now", "End"),
+        Binding("1", "react('none')", "No reaction"),
+        Binding("2", "react('mild')", "Mild: log it"),
+        Binding("3", "react('skip')", "Skip check"),
+        Binding("escape", "leave", "Close"),
+    ]
+
+    def __init__(self, prepared: PreparedSession, *, time_scale: float | None = None) -> None:
+        super().__init__()
+        self.prepared = prepared
+        self.steps = list(prepared.steps)
+        self.index = 0
+        self.remaining = self.steps[0].total_seconds if self.steps else 0
+        self.elapsed = 0          # seconds actually spent on steps
+        self.paused = False
+        self.finished = False
+        self.aborted = False
+        self.session_id: str | None = None
+        self.skipped: list[int] = []
+        self.time_scale = time_scale
+        self._timer = None
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="session-body"):
+            yield Static("", id="session-head", markup=False)
+            yield Static("", id="session-dropped", classes="muted", markup=False)
+            with Vertical(id="step-card", classes="card"):
+                for key, label in (("where", "Where"), ("how", "How"), ("meta", "Pressure")):
+                    with Horizontal(classes="step-row"):
+                        yield Static(label, classes="step-label", markup=False)
+                        yield Static("", id=f"step-{key}", classes="step-value", markup=False)
+                with Horizontal(id="countdown-row"):
+                    yield Digits("0:00", id="step-digits")
+                    yield Static("", id="step-countdown", markup=False)
+            yield ProgressBar(total=max(1, self.prepared.total_seconds), show_eta=False,
+                              id="session-progress")
+            yield Static("", id="step-next", classes="muted", markup=False)
+            yield Static("", id="step-list", markup=False)
+            with Vertical(id="aftercare", classes="card"):
+                for i, line in enumerate(AFTERCARE):
+                    with Horizontal(classes="bullet-row"):
+                        yield Static("•", classes="bullet", markup=False)
+                        yield Static(line, classes="bullet-text", id=f"aftercare-{i}",
+                                     markup=False)
+                yield Static("How does your skin feel right now?", id="reaction-question",
+                             markup=False)
+                with Horizontal(classes="buttons"):
+                    yield Button("1 · No reaction", id="react-none", variant="success")
+                    yield Button("2 · Mild — log it", id="react-mild", variant="warning")
+                    yield Button("3 · Skip", id="react-skip")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        r = self.prepared.routine
+        self.sub_title = f"{r.name} · {self.prepared.minutes} min"
+        self.query_one("#aftercare").display = False
+        self.query_one("#aftercare").border_title = "Aftercare"
+        scale = self.time_scale if self.time_scale is not None else getattr(
+            self.app, "session_time_scale", 1.0)
+        self.time_scale = scale or 1.0
+        dropped = self.query_one("#session-dropped", Static)
+        if self.prepared.dropped:
+            dropped.update(Content("Left out today: " + "; ".join(
+                f"{what} ({why})" for what, why in self.prepared.dropped)))
+        else:
+            dropped.display = False
+        self._timer = self.set_interval(1.0 / self.time_scale, self._on_timer,
+                                        name="session-countdown")
+        self._render_step()
+
+    def _on_timer(self) -> None:
+        self.tick(1)
+
+    # ------------------------------------------------------------ the clock
+
+    def tick(self, seconds: int = 1) -> None:
+        """Advance the countdown by `seconds` (across steps); ignored while paused."""
+        if self.paused or self.finished or seconds <= 0:
+            return
+        left = int(seconds)
+        while left > 0 and not self.finished:
+            use = min(left, self.remaining)
+            self.remaining -= use
+            self.elapsed += use
+            left -= use
+            if self.remaining <= 0:
+                self._next_step()
+        if not self.finished:
+            self._render_step()
+
+    def _next_step(self) -> None:
+        self.index += 1
+        if self.index >= len(self.steps):
+            self.finish()
+            return
+        self.remaining = self.steps[self.index].total_seconds
+
+    @property
+    def position(self) -> int:
+        """Seconds of the routine behind us (skipped steps count as passed)."""
+        done = sum(s.total_seconds for s in self.steps[: self.index])
+        if self.index < len(self.steps):
+            done += self.steps[self.index].total_seconds - self.remaining
+        return done
+
+    # ------------------------------------------------------------ render
+
+    def _render_step(self) -> None:
+        if self.finished or not self.steps:
+            return
+        step = self.steps[self.index]
+        points = self.prepared.points
+        point = points.get(step.point) if step.point else None
+        n, total = self.index + 1, len(self.steps)
+        self.query_one("#session-head", Static).update(Content.assemble(
+            (f"Step {n} of {total}", "bold"), " · ", (_words(step.technique), "bold $accent"),
+            " · ", _step_label(step, points)))
+        card = self.query_one("#step-card")
+        card.border_title = f"{_words(step.action)}"
+        side = {"both": "both sides", "left": "left side", "right": "right side"}.get(
+            step.side, step.side)
+        if step.point and step.side == "both" and (
+                step.point.startswith(("CV", "GV")) or step.point == "EX-HN3"):
+            side = "midline"
+        where = point.location if point else f"{_words(step.zone)}"
+        self.query_one("#step-where", Static).update(Content(f"{where} · {side}"))
+        self.query_one("#step-how", Static).update(Content(step.how or _words(step.action)))
+        reps = f" · {step.repetitions} × {step.seconds} s" if step.repetitions > 1 else ""
+        self.query_one("#step-meta", Static).update(Content.assemble(
+            (step.pressure, "bold"), ("   Direction ", "bold"),
+            _words(step.direction) or "—", reps))
+        rep_now = ""
+        if step.repetitions > 1 and step.seconds > 0:
+            done_s = step.total_seconds - self.remaining
+            rep_now = f" · repetition {min(step.repetitions, done_s // step.seconds + 1)}" \
+                      f" of {step.repetitions}"
+        self.query_one("#step-digits", Digits).update(clock(self.remaining))
+        self.query_one("#step-digits").set_class(self.paused, "-paused")
+        self.query_one("#step-countdown", Static).update(Content.assemble(
+            ("\n⏱ ", "$accent"), (clock(self.remaining), "bold"), " left in this step", rep_now,
+            ("\n⏸ paused — space resumes" if self.paused else "", "bold $warning")))
+        bar = self.query_one("#session-progress", ProgressBar)
+        bar.update(progress=self.position)
+        if self.index + 1 < len(self.steps):
+            nxt = self.steps[self.index + 1]
+            self.query_one("#step-next", Static).update(
+                f"Next: {_words(nxt.technique)} · {_step_label(nxt, points)} · "
+                f"{clock(nxt.total_seconds)}    Routine left: "
+                f"{clock(self.prepared.total_seconds - self.position)}")
+        else:
+            self.query_one("#step-next", Static).update(
+                f"Last step. Routine left: {clock(self.prepared.total_seconds - self.position)}")
+        self._render_list()
+
+    @property
+    def aftercare_text(self) -> str:
+        return "\n".join(AFTERCARE)
+
+    def _render_list(self) -> None:
+        points = self.prepared.points
+        lines = []
+        for i, st in enumerate(self.steps):
+            if i in self.skipped:
+                mark, style = "↷", "$text-muted"
+            elif i < self.index:
+                mark, style = "✓", "$success"
+            elif i == self.index and not self.finished:
+                mark, style = "▶", "bold $accent"
+            else:
+                mark, style = " ", ""
+            lines.append(Content.assemble(
+                (f" {mark} ", style),
+                (f"{i + 1:>2}. {_words(st.technique)} · {_step_label(st, points)}",
+                 "bold" if mark == "▶" else ""),
+                (f"  {clock(st.total_seconds)}", "$text-muted")))
+        self.query_one("#step-list", Static).update(Content("\n").join(lines))
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        running = ("pause", "skip", "unwell", "finish_now")
+        after = ("react", "leave")
+        if action in running:
+            return not self.finished
+        if action in after:
+            return self.finished and not self.aborted
+        return True
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self._render_step()
+
+    def action_skip(self) -> None:
+        if self.finished:
+            return
+        self.skipped.append(self.index)
+        self._next_step()
+        if not self.finished:
+            self._render_step()
+
+    def _minutes_spent(self) -> int:
+        return max(1, math.ceil(self.elapsed / 60))
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+
+    def action_unwell(self) -> None:
+        """Stop at once, save the session as aborted, open the reaction form."""
+        if self.finished:
+            return
+        self.finished = True
+        self.aborted = True
+        self._stop_timer()
+        app = self.app
+        try:
+            s = app.planner.log_session(app.today, self._minutes_spent(),
+                                        routine=self.prepared.routine.id, aborted=True,
+                                        note="stopped: felt unwell")
+        except (BadInput, Refused, StoreError) as exc:
+            app.notify_error(exc)
+            self.dismiss(None)
+            return
+        self.session_id = s.id
+        app.notify("Session stopped and saved as aborted. Log how your skin is; if you have "
+                   "any warning sign, get help first.", title="Stopped", severity="warning",
+                   timeout=8)
+        self.dismiss(s.id)
+        app.data_changed()
+        app.open_skin_form("reaction", s.id)
+
+    def action_finish_now(self) -> None:
+        """End early: what was done is saved as a completed (shorter) session."""
+        if self.finished:
+            return
+        if self.elapsed == 0:
+            self.finished = True
+            self._stop_timer()
+            self.app.notify("Session ended before the first step; nothing was saved.")
+            self.dismiss(None)
+            return
+        self.finish()
+
+    def finish(self) -> None:
+        if self.finished and self.session_id is not None:
+            return
+        self.finished = True
+        self._stop_timer()
+        app = self.app
+        if self.elapsed == 0:  # every step skipped: nothing happened, nothing to save
+            app.notify("Every step was skipped; no session was saved.", severity="warning")
+            self.dismiss(None)
+            return
+        try:
+            s = app.planner.log_session(app.today, self._minutes_spent(),
+                                        routine=self.prepared.routine.id)
+        except (BadInput, Refused, StoreError) as exc:
+            app.notify_error(exc)
+            self.dismiss(None)
+            return
+        self.session_id = s.id
+        self._show_aftercare(s)
+        app.data_changed()
+
+    def _show_aftercare(self, s) -> None:
+        self.query_one("#step-card").display = False
+        self.query_one("#step-next").display = False
+        self.query_one("#step-list").display = False
+        self.query_one("#session-dropped").display = False
+        bar = self.query_one("#session-progress", ProgressBar)
+        bar.update(progress=bar.total)
+        skipped = f" · {len(self.skipped)} step(s) skipped" if self.skipped else ""
+        self.query_one("#session-head", Static).update(Content.assemble(
+            ("✓ Session done", "bold $success"),
+            f" · {s.minutes} min saved{skipped}"))
+        self.query_one("#aftercare").display = True
+        self.query_one("#react-none", Button).focus()
+        self.refresh_bindings()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        choice = {"react-none": "none", "react-mild": "mild", "react-skip": "skip"}.get(
+            event.button.id or "")
+        if choice:
+            self.action_react(choice)
+
+    def action_react(self, choice: str) -> None:
+        if not self.finished or self.aborted:
+            return
+        app = self.app
+        sid = self.session_id
+        if choice == "none" and sid:
+            try:
+                app.planner.log_skin("reaction", app.today, session_id=sid)
+            except (BadInput, StoreError) as exc:
+                app.notify_error(exc)
+            else:
+                app.notify("Noted: no reaction.")
+        self.dismiss(sid)
+        app.data_changed()
+        if choice == "mild" and sid:
+            app.open_skin_form("reaction", sid)
+
+    def action_leave(self) -> None:
+        self.action_react("skip")
+
+    def on_screen_suspend(self) -> None:
+        """Help or the palette on top: hold the countdown until the user is back."""
+        if not self.finished and not self.paused:
+            self.paused = True
+            self._auto_paused = True
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_auto_paused", False):
+            self._auto_paused = False
+            if self.is_mounted and not self.finished:
+                self._render_step()
+
+    def on_unmount(self) -> None:
+        self._stop_timer()
+
+
+__all__ = ["SessionScreen", "PreparedSession", "prepare_routine", "AFTERCARE", "clock"]

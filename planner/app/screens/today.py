@@ -1,0 +1,334 @@
+"""Today: what today allows, the next plan, streaks and advice, one key per action."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from planner.service import BadInput, Refused
+from planner.store.errors import StoreError
+
+from ..widgets.reasons import ReasonsList, reason_until
+
+SEARCH_DAYS = 400
+
+
+def long_date(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def short_date(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def first_allowed_for(planner, start: date, minutes: int, exclude: str | None = None
+                      ) -> date | None:
+    """The first date >= start on which a session of `minutes` is allowed (None: none soon)."""
+    eng = planner.engine()
+    d = max(start, planner.today)
+    for _ in range(SEARCH_DAYS):
+        v = eng.check(d, minutes, exclude=exclude)
+        if v.allowed:
+            return d
+        non_duration = [r for r in v.reasons if r.rule != "duration"]
+        if non_duration and v.earliest is None:
+            return None
+        if non_duration and v.earliest and v.earliest > d:
+            d = v.earliest
+        else:
+            d += timedelta(days=1)
+    return None
+
+
+class Section(Vertical):
+    """A titled block of the Today screen."""
+
+    def __init__(self, title: str, *children, **kwargs) -> None:
+        super().__init__(*children, **kwargs)
+        self.border_title = title
+
+
+class TodayScreen(Screen):
+    """The landing section."""
+
+    TITLE = "Today"
+    BINDINGS = [
+        Binding("s", "start", "Start"),
+        Binding("c", "checkin", "Check-in"),
+        Binding("a", "log_active", "Log product"),
+        Binding("m", "move_plan", "Move plan"),
+        Binding("n", "plan_next", "Plan next"),
+    ]
+    PALETTE_COMMANDS = [
+        ("Log a professional procedure", "log_procedure", "Today · clinic peel, laser, …"),
+        ("Log an injectable", "log_injectable", "Today · botulinum toxin, filler, …"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        # Widgets are made and filled before they are mounted, so the first frame
+        # already shows today's data without a second layout pass.
+        w = self._widgets = {
+            "today-status": Static("", id="today-status", markup=False),
+            "today-reasons": ReasonsList(id="today-reasons"),
+            "today-plan": Static("", id="today-plan", markup=False),
+            "today-plan-reasons": ReasonsList(id="today-plan-reasons"),
+            "today-streaks": Static("", id="today-streaks", markup=False),
+            "today-advice": Static("", id="today-advice", markup=False),
+            "today-verdict": Section("Today", id="today-verdict", classes="card"),
+        }
+        self._load_error: StoreError | None = None
+        try:
+            self.refresh_data()
+        except StoreError as exc:
+            self._load_error = exc
+        yield Header()
+        with VerticalScroll(id="today-body"):
+            with w["today-verdict"]:
+                yield w["today-status"]
+                yield w["today-reasons"]
+            with Section("Next plan", id="today-next", classes="card"):
+                yield w["today-plan"]
+                yield w["today-plan-reasons"]
+            with Section("Streaks", id="today-streak-card", classes="card"):
+                yield w["today-streaks"]
+            with Section("Advice", id="today-advice-card", classes="card"):
+                yield w["today-advice"]
+            yield Static("t Today · p Plan · r Routines · j Journal · h History · "
+                         ", Settings · ? Help", id="today-sections", classes="muted",
+                         markup=False)
+        yield Footer()
+
+    def _w(self, wid: str):
+        return self._widgets[wid]
+
+    def on_mount(self) -> None:
+        self.sub_title = long_date(self.app.today)
+        self._fresh = True
+        if self._load_error is not None:
+            self.app.show_store_error(self._load_error)
+
+    def on_screen_resume(self) -> None:
+        if getattr(self, "_fresh", False):  # just loaded by compose
+            self._fresh = False
+            return
+        self.safe_refresh()
+
+    def safe_refresh(self) -> None:
+        try:
+            self.refresh_data()
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+
+    # ------------------------------------------------------------ content
+
+    def refresh_data(self) -> None:
+        planner = self.app.planner
+        view = planner.today_view()
+        self._view = view
+        v = view.verdict
+        status = self._w("today-status")
+        reasons = self._w("today-reasons")
+        card = self._w("today-verdict")
+        card.set_class(v.allowed, "-allowed")
+        card.set_class(not v.allowed, "-blocked")
+        if v.allowed:
+            status.update(Content.assemble(
+                ("✓ A session is allowed today", "bold $success"),
+                f" · {v.min_minutes}–{v.max_minutes} minutes",
+                ("\n  press s to start one", "$text-muted")))
+            reasons.set_reasons(())
+            reasons.display = False
+        else:
+            parts: list = [("✕ No session today", "bold $error")]
+            if v.earliest:
+                cap = planner.engine().cap(v.earliest)
+                parts.append(f" · earliest allowed {short_date(v.earliest)} "
+                             f"({v.min_minutes}–{cap} min)")
+            else:
+                parts.append(" · no allowed date until a hold is resolved")
+            status.update(Content.assemble(*parts))
+            reasons.set_reasons(v.reasons)
+            reasons.display = True
+        self._show_plan(view)
+        self._show_streak(view.streak)
+        if self.is_mounted:
+            self.refresh_bindings()
+        advice = self._w("today-advice")
+        if view.advice:
+            advice.update(Content("\n").join(
+                [Content.assemble(("! ", "bold $warning"), a) for a in view.advice]))
+        else:
+            advice.update(Content("Nothing special today. Keep actives away from the days "
+                                  "around a session."))
+
+    def _show_plan(self, view) -> None:
+        plan_w = self._w("today-plan")
+        plan_reasons = self._w("today-plan-reasons")
+        np = view.next_plan
+        if np is None:
+            plan_w.update(Content.assemble(
+                "No plan yet.", ("  n plans the next allowed day · p opens the calendar",
+                                 "$text-muted")))
+            plan_reasons.display = False
+            return
+        p = np.plan
+        routine = f" · {p.routine}" if p.routine else ""
+        head = f"{short_date(p.date)} · {p.minutes} min{routine}"
+        if np.verdict.allowed:
+            plan_w.update(Content.assemble(("◆ ", "bold $accent"), head,
+                                           ("  allowed", "$success")))
+        else:
+            why = ", ".join(
+                f"{r.rule} ({reason_until(r)})" if reason_until(r) else r.rule
+                for r in np.verdict.reasons)
+            plan_w.update(Content.assemble(
+                ("! ", "bold $error"), head, ("  blocked", "bold $error"), f" by {why}",
+                ("\n  m moves it to the earliest allowed date", "$text-muted")))
+        plan_reasons.display = False
+
+    def _show_streak(self, s) -> None:
+        if s.days_until_break is None or s.sessions_current == 0:
+            brk = "no streak running"
+        elif s.days_until_break < 0:
+            brk = "streak broken"
+        elif s.days_until_break == 0:
+            brk = "streak breaks after today"
+        else:
+            brk = f"streak breaks in {s.days_until_break} day" + (
+                "s" if s.days_until_break != 1 else "")
+        self._w("today-streaks").update(Content.assemble(
+            ("Sessions on schedule ", "bold"), f"{s.sessions_current}",
+            (f" (longest {s.sessions_longest})", "$text-muted"), f" · {brk}\n",
+            ("Check-in days in a row ", "bold"), f"{s.checkins_current}",
+            (f" (longest {s.checkins_longest})", "$text-muted"),
+            ("  ·  Habit score ", "bold"), f"{round(s.score * 100)}%"))
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "move_plan":  # dim unless there is a blocked plan to move
+            view = getattr(self, "_view", None)
+            np = view.next_plan if view is not None else None
+            return True if (np is not None and not np.verdict.allowed) else None
+        return True
+
+    def action_start(self) -> None:
+        try:
+            verdict = self.app.planner.check(self.app.today)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        if not verdict.allowed:
+            self.app.notify_error(Refused("a session cannot start today", verdict.reasons))
+            return
+        self.app.push_screen(RoutinePickerScreen())
+
+    def action_checkin(self) -> None:
+        self.app.open_skin_form("checkin")
+
+    def action_log_active(self) -> None:
+        self.app.open_activity_form("products")
+
+    def action_log_procedure(self) -> None:
+        self.app.open_activity_form("procedures")
+
+    def action_log_injectable(self) -> None:
+        self.app.open_activity_form("injectables")
+
+    def action_move_plan(self) -> None:
+        planner = self.app.planner
+        try:
+            view = planner.today_view()
+            np = view.next_plan
+            if np is None:
+                self.app.notify("There is no plan to move.", severity="warning")
+                return
+            if np.verdict.allowed:
+                self.app.notify(f"The plan on {np.plan.date.isoformat()} is allowed; "
+                                "nothing to move.")
+                return
+            target = first_allowed_for(planner, np.plan.date, np.plan.minutes,
+                                       exclude=np.plan.id)
+            if target is None:
+                self.app.notify("No allowed date found: a hold must be resolved first.",
+                                severity="warning")
+                return
+            planner.move_plan(np.plan.id, target)
+        except (Refused, BadInput, StoreError) as exc:
+            self.app.notify_error(exc)
+            return
+        self.app.notify(f"Plan moved to {short_date(target)}.")
+        self.app.data_changed()
+
+    def action_plan_next(self) -> None:
+        planner = self.app.planner
+        try:
+            cap = planner.engine().cap(planner.today)
+            minutes = min(10, cap)
+            target = first_allowed_for(planner, planner.today, minutes)
+            if target is None:
+                self.app.notify("No allowed date found: a hold must be resolved first.",
+                                severity="warning")
+                return
+            pv = planner.plan(target, minutes)
+        except (Refused, BadInput, StoreError) as exc:
+            self.app.notify_error(exc)
+            return
+        self.app.notify(f"Planned {pv.plan.minutes} minutes on {short_date(target)}.")
+        self.app.data_changed()
+
+
+class RoutinePickerScreen(ModalScreen):
+    """Choose the routine for a session that starts now."""
+
+    BINDINGS = [Binding("escape", "dismiss_picker", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker", classes="dialog"):
+            yield Static("Start a session: choose a routine", classes="dialog-title",
+                         markup=False)
+            yield Static("", id="picker-note", markup=False, classes="muted")
+            yield OptionList(id="picker-list")
+            yield Static("enter start · esc cancel", classes="muted", markup=False)
+
+    def on_mount(self) -> None:
+        app = self.app
+        try:
+            cap = app.planner.engine().cap(app.today)
+            lib = app.get_library()
+        except StoreError as exc:
+            self.dismiss(None)
+            app.show_store_error(exc)
+            return
+        routines = sorted(lib.routines.values(),
+                          key=lambda r: (not r.starter, r.minutes > cap, r.minutes, r.name))
+        self._routines = routines
+        self.query_one("#picker-note", Static).update(
+            f"Today allows up to {cap} minutes; longer routines are shortened to fit.")
+        ol = self.query_one("#picker-list", OptionList)
+        for r in routines:
+            fits = "" if r.minutes <= cap else f" → {cap} min"
+            tag = " · starter" if r.starter else ""
+            ol.add_option(Option(Content(f"{r.name} · {r.minutes} min{fits}{tag}"), id=r.id))
+        ol.highlighted = 0 if routines else None
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        routine = self.app.get_library().routines.get(event.option.id)
+        self.dismiss(None)
+        if routine is not None:
+            self.app.start_session(routine)
+
+    def action_dismiss_picker(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["TodayScreen", "RoutinePickerScreen", "first_allowed_for", "long_date",
+           "short_date"]

@@ -1,0 +1,118 @@
+"""Shared helpers for the app tests (engineer B imports these too).
+
+`make_app(tmp_path)` builds an AcuplanApp on a fresh journal in tmp_path with the
+clock fixed; with `accepted=True` (the default) the safety notice and onboarding
+are already done, so `run_test` lands on Today.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+from planner.service import Planner
+
+TODAY = date(2026, 12, 1)
+SIZE = (80, 24)
+
+
+def open_journal(path: Path):
+    try:
+        from planner.store import Journal  # type: ignore[attr-defined]
+    except ImportError:
+        from planner.store.journal import Journal
+    return Journal(Path(path))
+
+
+def journal_file(tmp_path: Path) -> Path:
+    return Path(tmp_path) / "data" / "journal.json"
+
+
+def planner_for(path: Path, today: date = TODAY) -> Planner:
+    """A fresh Planner on the same file: what another process (the CLI) would see."""
+    return Planner(open_journal(path), today)
+
+
+def seed(planner: Planner, *, sessions: Iterable[tuple[date, int]] = (),
+         products: Iterable[tuple[str, date]] = (), procedures: Iterable[tuple[str, date]] = (),
+         injectables: Iterable[tuple[str, date]] = (), checkins: Iterable[dict] = (),
+         plans: Iterable[tuple[date, int]] = ()) -> None:
+    """Write history through the service: sessions, then plans (so a product or a
+    procedure seeded with them may block a plan, as when logged after planning), then
+    the rest."""
+    for day, minutes in sessions:
+        planner.log_session(day, minutes)
+    for day, minutes in plans:
+        planner.plan(day, minutes)
+    for kind, day in products:
+        planner.log_product(kind, day)
+    for kind, day in procedures:
+        planner.log_procedure(kind, day)
+    for kind, day in injectables:
+        planner.log_injectable(kind, day)
+    for fields in checkins:
+        fields = dict(fields)
+        day = fields.pop("date")
+        planner.log_skin("checkin", day, **fields)
+
+
+def make_app(tmp_path: Path, today: date = TODAY, accepted: bool = True,
+             poll_interval: float = 0.05, **seed_kw: Any):
+    """An AcuplanApp over tmp_path/data/journal.json.
+
+    seed_kw goes to `seed` (sessions=[(date, minutes)], products=[(kind, date)], …).
+    """
+    from planner.app.app import AcuplanApp
+
+    path = journal_file(tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    planner = planner_for(path, today)
+    if accepted:
+        planner.accept_notice()
+        planner.set_profile(onboarded=True)
+    if seed_kw:
+        seed(planner, **seed_kw)
+    app = AcuplanApp(path, today, poll_interval=poll_interval)
+    app.animation_level = "none"
+    return app
+
+
+def days(n: int, base: date = TODAY) -> date:
+    return base + timedelta(days=n)
+
+
+def text_of(widget) -> str:
+    """The plain text a Static (or Label) shows."""
+    content = getattr(widget, "content", None)
+    if content is None:
+        content = widget.render()
+    plain = getattr(content, "plain", None)
+    return plain if plain is not None else str(content)
+
+
+def screen_text(app) -> str:
+    """All the plain text of the Static widgets on the active screen."""
+    from textual.widgets import Static
+
+    return "\n".join(text_of(w) for w in app.screen.query(Static))
+
+
+async def wait_for(pilot, predicate, timeout: float = 3.0, step: float = 0.02) -> bool:
+    """Poll `predicate()` while letting the app run; True once it holds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        await pilot.pause()
+        try:
+            if predicate():
+                return True
+        except Exception:
+            pass
+        await asyncio.sleep(step)
+    return bool(predicate())
+
+
+__all__ = ["TODAY", "SIZE", "make_app", "planner_for", "journal_file", "open_journal", "seed",
+           "days", "text_of", "screen_text", "wait_for"]

@@ -1,0 +1,89 @@
+"""First run: the safety notice must be accepted once; then the profile questions."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from planner.app.screens.first_run import FirstRunScreen, SAFETY_NOTICE
+from planner.app.screens.today import TodayScreen
+
+from tests.app.helpers import SIZE, TODAY, journal_file, make_app, planner_for, text_of
+
+
+async def test_notice_shown_first_and_sections_locked(tmp_path):
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert app.screen.step == "notice"
+        notice = text_of(app.screen.query_one("#notice-text"))
+        assert "not medical advice" in notice and "Needle-free" in notice
+        await pilot.press("p")  # sections stay closed until the notice is accepted
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+    assert not planner_for(journal_file(tmp_path)).profile().notice_accepted
+
+
+async def test_declining_quits_and_stores_nothing(tmp_path):
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert not app.is_running
+    prof = planner_for(journal_file(tmp_path)).profile()
+    assert not prof.notice_accepted and not prof.onboarded
+
+
+async def test_accept_then_profile_is_saved_and_second_start_goes_to_today(tmp_path):
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.step == "profile"
+        assert planner_for(journal_file(tmp_path)).profile().notice_accepted
+        screen = app.screen
+        screen.query_one("#q-pregnant", Checkbox).value = True
+        screen.query_one("#q-anticoagulants", Checkbox).value = True
+        screen.query_one("#q-cadence", Input).value = "10"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    p = planner_for(journal_file(tmp_path))
+    prof = p.profile()
+    assert prof.notice_accepted and prof.onboarded and prof.pregnant and prof.anticoagulants
+    assert not prof.rosacea
+    assert p.settings().cadence_days == 10
+
+    again = make_app(tmp_path, accepted=False)  # keeps the stored state
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, TodayScreen)
+
+
+async def test_bad_cadence_is_shown_next_to_the_field_and_nothing_saved(tmp_path):
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#accept")
+        await pilot.pause()
+        app.screen.query_one("#q-cadence", Input).value = "3"
+        await pilot.click("#save")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "7" in text_of(app.screen.query_one("#q-cadence-error"))
+    prof = planner_for(journal_file(tmp_path)).profile()
+    assert prof.notice_accepted and not prof.onboarded
+
+
+async def test_notice_reachable_from_help(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert text_of(app.screen.query_one("#help-notice")) == SAFETY_NOTICE
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)

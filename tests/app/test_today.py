@@ -1,0 +1,124 @@
+"""Today: allowed and for how long, or every blocking reason with its end date."""
+
+from __future__ import annotations
+
+from planner.app.screens.today import TodayScreen
+
+from tests.app.helpers import SIZE, TODAY, days, journal_file, make_app, planner_for, text_of
+
+
+async def test_allowed_day_shows_minutes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        status = text_of(app.screen.query_one("#today-status"))
+        assert "allowed" in status and "5–10 minutes" in status
+        assert app.screen.sub_title == "Tuesday 1 December 2026"  # shown in the header
+
+
+async def test_blocked_day_shows_product_blackout_until(tmp_path):
+    app = make_app(tmp_path, products=[("retinoid", days(-1))])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = text_of(app.screen.query_one("#today-status"))
+        reasons = text_of(app.screen.query_one("#today-reasons"))
+        assert "No session today" in status
+        assert "product-blackout" in reasons
+        assert "until 2026-12-04" in reasons  # P + N + 1 = 11-30 + 3 + 1
+
+
+async def test_start_refused_when_blocked(tmp_path):
+    app = make_app(tmp_path, products=[("retinoid", days(-1))])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)  # no routine picker, no session
+        notes = [str(n.message) for n in app._notifications]
+        assert any("cannot start" in m and "product-blackout" in m for m in notes)
+    assert planner_for(journal_file(tmp_path)).state().history.sessions == ()
+
+
+async def test_move_blocked_plan_to_earliest_allowed(tmp_path):
+    app = make_app(tmp_path, plans=[(days(3), 10)])
+    p = planner_for(journal_file(tmp_path))
+    p.log_product("acid-exfoliant", days(0))  # blocks 12-01..12-04, the plan on 12-04 too
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        plan_text = text_of(app.screen.query_one("#today-plan"))
+        assert "blocked" in plan_text
+        assert "product-blackout (until 2026-12-05)" in plan_text
+        await pilot.press("m")
+        await pilot.pause()
+        assert "allowed" in text_of(app.screen.query_one("#today-plan"))
+    plans = planner_for(journal_file(tmp_path)).plan_views()
+    assert [pv.plan.date for pv in plans] == [days(4)]
+    assert plans[0].verdict.allowed
+
+
+async def test_plan_next_allowed_day(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-3), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Sat 5 Dec 2026" in text_of(app.screen.query_one("#today-plan"))
+    plans = planner_for(journal_file(tmp_path)).plan_views()
+    assert [(pv.plan.date, pv.plan.minutes) for pv in plans] == [(days(4), 10)]
+
+
+async def test_streaks_and_advice_shown(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-21), 10), (days(-14), 10), (days(-7), 10)],
+                   plans=[(days(2), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        streak = text_of(app.screen.query_one("#today-streaks"))
+        assert "Sessions on schedule 3" in streak and "breaks in" in streak
+        assert "%" in streak
+        advice = text_of(app.screen.query_one("#today-advice"))
+        assert "avoid retinoids, acids, scrubs and peels" in advice
+
+
+async def test_palette_lists_sections_and_screen_actions(tmp_path):
+    from planner.app.commands import AcuplanCommands
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        provider = AcuplanCommands(app.screen)
+        labels = [hit.text async for hit in provider.discover()]
+        for want in ("Go to Plan", "Go to Journal", "Go to Settings", "Help and safety notice",
+                     "Start", "Check-in", "Plan next", "Log an injectable"):
+            assert want in labels
+        assert "Move plan" not in labels  # nothing to move: dimmed in the footer, not offered
+        hits = [hit async for hit in provider.search("go plan")]
+        assert hits
+        await hits[0].command()
+        await pilot.pause()
+        from planner.app.screens.plan import PlanScreen
+
+        assert isinstance(app.screen, PlanScreen)
+
+
+async def test_palette_opens_and_runs_a_command(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"plan next")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, TodayScreen)
+    assert [pv.plan.date for pv in planner_for(journal_file(tmp_path)).plan_views()] == [TODAY]
+
+
+async def test_help_lists_keys_of_every_section(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        keys = text_of(app.screen.query_one("#help-keys"))
+        for section in ("Today (t)", "Plan (p)", "Session", "Routines (r)", "Journal (j)",
+                        "History (h)", "Settings (,)"):
+            assert section in keys
+        assert "stop — I feel unwell" in keys
