@@ -1,0 +1,433 @@
+"""Routines: the library with filters, a detail view of every step, and the builder.
+
+The builder turns concerns, techniques and minutes into a routine that keeps to
+today's cap and the profile (excluded zones, points avoided for a condition,
+light gua sha), shows what it dropped and why, and saves it as a user routine.
+Routine names and texts come from files and are always shown as plain text.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import (
+    Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static,
+)
+from textual.widgets.selection_list import Selection
+
+from ...domain.routine import Routine
+from ...domain.vocabulary import CONCERNS, TECHNIQUES
+from ..widgets.rec_forms import ConfirmScreen, FieldError, RecSelectionList, guard, parse_int
+from ..widgets.rec_routine import TECHNIQUE_WORDS, RoutineView
+
+MIN_BUILD_MINUTES = 5
+MAX_BUILD_MINUTES = 30
+NAME_LIMIT = 80
+
+
+def _library(app):
+    return app.get_library()
+
+
+# ------------------------------------------------------------------- list
+
+class RoutinesScreen(Screen):
+    """The library: filter, read the steps, start one, or build your own."""
+
+    TITLE = "Routines"
+    BINDINGS = [
+        Binding("s", "start", "Start"),
+        Binding("b", "builder", "Builder"),
+        Binding("f", "filter", "Filter"),
+        Binding("x", "clear_filter", "Clear filter"),
+        Binding("g", "toggle_starters", "Starters only"),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.routines: dict[str, Routine] = {}
+        self.starters_only = False
+        self.select_after: str | None = None
+        self._files: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(classes="rec-body"):
+            with Horizontal(classes="rec-toolbar rec-filter-row"):
+                yield Select([("any technique", "all")] + [(TECHNIQUE_WORDS[t], t)
+                                                           for t in TECHNIQUES],
+                             allow_blank=False, value="all", id="r-technique", compact=True)
+                yield Select([("any concern", "all")] + [(c, c) for c in CONCERNS],
+                             allow_blank=False, value="all", id="r-concern", compact=True)
+                yield Static("", id="r-count", classes="rec-toolbar-info")
+            yield Static("", id="r-issues", classes="rec-warning")
+            yield DataTable(id="routines-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="routine-detail", classes="rec-detail-pane"):
+                yield Static("", id="routine-today", classes="rec-today-line")
+                yield RoutineView(id="routine-text")
+        yield Footer(compact=True)
+
+    @guard
+    def on_mount(self) -> None:
+        self.title = "acuplan · Routines"
+        table = self.query_one("#routines-table", DataTable)
+        table.add_column("", key="star", width=1)
+        table.add_column("Name", key="name", width=28)
+        table.add_column("Min", key="min", width=3)
+        table.add_column("Techniques", key="tech", width=20)
+        table.add_column("Concerns", key="concerns", width=26)
+        table.add_column("Source", key="source", width=7)
+        table.add_column("ID", key="id")
+        self.refresh_data()
+        table.focus()
+
+    # ............................................................. data
+
+    @guard
+    def _user_files(self) -> tuple:
+        folder = self.app.planner.user_routines_dir
+        try:
+            return tuple(sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size)
+                                for f in folder.glob("*.toml")))
+        except OSError:
+            return ()
+
+    def refresh_data(self) -> None:
+        if not self.query("#routines-table"):
+            return  # not composed yet: on_mount loads it
+        files = self._user_files()
+        if self._files is not None and files != self._files:
+            self.app.reload_library()  # routine files changed on disk (e.g. from the CLI)
+        self._files = files
+        lib = _library(self.app)
+        self.routines = dict(lib.routines)
+        issues = lib.issues
+        warn = self.query_one("#r-issues", Static)
+        if issues:
+            first = issues[0]
+            more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+            warn.update(Content(f"⚠ not loaded: {first}{more}"))
+            warn.display = True
+        else:
+            warn.display = False
+        self._fill()
+
+    def _matches(self, r: Routine) -> bool:
+        tech = self.query_one("#r-technique", Select).value
+        concern = self.query_one("#r-concern", Select).value
+        if tech not in ("all", Select.NULL) and tech not in r.techniques:
+            return False
+        if concern not in ("all", Select.NULL) and concern not in r.concerns:
+            return False
+        if self.starters_only and not r.starter:
+            return False
+        return True
+
+    def _fill(self) -> None:
+        table = self.query_one("#routines-table", DataTable)
+        keep = self.select_after or self.current_id()
+        self.select_after = None
+        table.clear()
+        shown = sorted((r for r in self.routines.values() if self._matches(r)),
+                       key=lambda r: (r.source != "user", not r.starter, r.minutes, r.name))
+        for r in shown:
+            table.add_row(
+                Text("★" if r.starter else ""), Text(r.name), Text(str(r.minutes)),
+                Text(", ".join(TECHNIQUE_WORDS.get(t, t) for t in r.techniques)),
+                Text(", ".join(r.concerns)), Text("user" if r.source == "user" else "shipped"),
+                Text(r.id), key=r.id)
+        if keep and any(r.id == keep for r in shown):
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        extra = " · starters only" if self.starters_only else ""
+        self.query_one("#r-count", Static).update(
+            f"{len(shown)} of {len(self.routines)} routines{extra} · enter starts")
+        self._show_detail()
+
+    def current_id(self) -> str | None:
+        table = self.query_one("#routines-table", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    def current(self) -> Routine | None:
+        rid = self.current_id()
+        return self.routines.get(rid) if rid else None
+
+    def _show_detail(self) -> None:
+        r = self.current()
+        text = self.query_one("#routine-text", RoutineView)
+        today = self.query_one("#routine-today", Static)
+        if r is None:
+            text.show_message("No routine matches these filters (x clears them).")
+            today.update("")
+            return
+        planner = self.app.planner
+        verdict = planner.check(planner.today)
+        cap = planner.engine().cap(planner.today)
+        if not any(x.rule != "duration" for x in verdict.reasons):
+            line = f"Today: up to {cap} minutes allowed"
+            if r.minutes > cap:
+                line += f" — this routine ({r.minutes} min) will be shortened to fit"
+        else:
+            line = "Today: no session — " + "; ".join(
+                x.message for x in verdict.reasons if x.rule != "duration")
+        today.update(Content(line))
+        text.show(r, _library(self.app).points)
+
+    @on(DataTable.RowHighlighted, "#routines-table")
+    @guard
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.query_one("#routine-detail", VerticalScroll).scroll_home(animate=False)
+
+    @on(DataTable.RowSelected, "#routines-table")
+    @guard
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_start()
+
+    @on(Select.Changed, "#r-technique, #r-concern")
+    @guard
+    def _filter_changed(self, event: Select.Changed) -> None:
+        self._fill()
+
+    # .......................................................... actions
+
+    @guard
+    def action_start(self) -> None:
+        r = self.current()
+        if r is None:
+            self.app.notify("Choose a routine first.", severity="warning")
+            return
+        self.app.start_session(r)
+
+    @guard
+    def action_builder(self) -> None:
+        def done(new_id: str | None) -> None:
+            if new_id:
+                self.select_after = new_id
+                self.query_one("#r-technique", Select).value = "all"
+                self.query_one("#r-concern", Select).value = "all"
+                self.starters_only = False
+            self.refresh_data()
+
+        self.app.push_screen(BuilderScreen(), done)
+
+    @guard
+    def action_filter(self) -> None:
+        self.query_one("#r-technique", Select).focus()
+
+    @guard
+    def action_clear_filter(self) -> None:
+        self.starters_only = False
+        self.query_one("#r-technique", Select).value = "all"
+        self.query_one("#r-concern", Select).value = "all"
+        self._fill()
+
+    @guard
+    def action_toggle_starters(self) -> None:
+        self.starters_only = not self.starters_only
+        self._fill()
+
+
+# ---------------------------------------------------------------- builder
+
+class BuilderScreen(Screen[str | None]):
+    """Concerns, techniques and minutes -> a preview within today's limits -> save."""
+
+    TITLE = "Routine builder"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save routine", priority=True),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.build_result = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(classes="rec-body"):
+            with VerticalScroll(id="builder-form"):
+                yield Label("Concerns (none = any)", classes="rec-label-wide")
+                yield RecSelectionList(*[Selection(c, c) for c in CONCERNS], id="b-concerns")
+                yield Label("Techniques (none = any)", classes="rec-label-wide")
+                yield RecSelectionList(*[Selection(TECHNIQUE_WORDS[t], t) for t in TECHNIQUES],
+                                         id="b-techniques")
+                with Horizontal(classes="rec-row"):
+                    yield Label("Minutes", classes="rec-label")
+                    yield Input("10", id="b-minutes", max_length=3, classes="rec-num",
+                                restrict=r"-?[0-9]*", compact=True)
+                yield FieldError(id="err-minutes")
+                yield Label("Name", classes="rec-label-wide")
+                yield Input("", id="b-name", placeholder="e.g. My morning depuff",
+                            max_length=NAME_LIMIT, compact=True)
+                yield FieldError(id="err-name")
+                with Horizontal(classes="rec-buttons"):
+                    yield Button("Save (ctrl+s)", id="b-save", variant="primary", compact=True)
+                    yield Button("Back (esc)", id="b-back", compact=True)
+            with VerticalScroll(id="builder-preview", classes="rec-detail-pane"):
+                yield Static("", id="b-notes", classes="rec-notes")
+                yield RoutineView(id="b-preview")
+                yield Static("", id="b-dropped", classes="rec-dropped")
+        yield Footer(compact=True)
+
+    @guard
+    def on_mount(self) -> None:
+        self.title = "acuplan · Routine builder"
+        self.query_one("#b-concerns", SelectionList).focus()
+        self.rebuild()
+
+    @guard
+    def refresh_data(self) -> None:
+        if self.query("#b-preview"):
+            self.rebuild()
+
+    # .......................................................... building
+
+    def _minutes(self) -> int | None:
+        err = self.query_one("#err-minutes", FieldError)
+        try:
+            value = parse_int(self.query_one("#b-minutes", Input).value, MIN_BUILD_MINUTES,
+                              MAX_BUILD_MINUTES, "minutes")
+        except ValueError as e:
+            err.show(str(e))
+            return None
+        err.clear()
+        return value
+
+    def _routine_name(self) -> str | None:
+        name = self.query_one("#b-name", Input).value.strip()
+        return name or None
+
+    def build(self, name: str | None = None):
+        from ...domain.builder import build_routine
+
+        minutes = self._minutes()
+        if minutes is None:
+            return None
+        planner = self.app.planner
+        cap = planner.engine().cap(planner.today)
+        return build_routine(
+            _library(self.app),
+            list(self.query_one("#b-concerns", SelectionList).selected),
+            list(self.query_one("#b-techniques", SelectionList).selected),
+            minutes, cap, planner.profile(), planner.today, name=name)
+
+    def rebuild(self) -> None:
+        planner = self.app.planner
+        result = self.build(self._routine_name())
+        self.build_result = result
+        notes = self.query_one("#b-notes", Static)
+        preview = self.query_one("#b-preview", RoutineView)
+        dropped = self.query_one("#b-dropped", Static)
+        if result is None:
+            notes.update(Content("Fix the minutes to see a preview."))
+            preview.show_message("")
+            dropped.update("")
+            return
+        cap = planner.engine().cap(planner.today)
+        lines = [f"Capped at {cap} minutes today (the ramp: short starts, then slowly longer)."]
+        verdict = planner.check(planner.today)
+        blocking = [r for r in verdict.reasons if r.rule != "duration"]
+        if blocking:
+            lines.append("No session today: " + "; ".join(r.message for r in blocking)
+                         + ". You can still build and save it for later.")
+        lines += [f"• {n}" for n in result.notes]
+        notes.update(Content("\n".join(lines)))
+        if result.routine is None:
+            preview.show_message("\nNo routine: not enough safe steps for this choice.")
+        else:
+            preview.show(result.routine, _library(self.app).points)
+        if result.dropped:
+            parts: list = [("\nLeft out", "bold"), (f" ({len(result.dropped)})\n", "bold")]
+            for d in result.dropped:
+                parts.append(f"  ✗ {d.what} — {d.reason}\n")
+            dropped.update(Content.assemble(*parts))
+        else:
+            dropped.update(Content("\nNothing left out for your profile."))
+
+    @on(SelectionList.SelectedChanged)
+    @guard
+    def _selection_changed(self, event) -> None:
+        self.rebuild()
+
+    @on(Input.Changed, "#b-minutes, #b-name")
+    @guard
+    def _minutes_changed(self, event: Input.Changed) -> None:
+        self.rebuild()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "b-name":
+            self.action_save()
+        else:
+            self.rebuild()
+
+    @on(Button.Pressed, "#b-save")
+    @guard
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#b-back")
+    @guard
+    def _back_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    # ............................................................ saving
+
+    @guard
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @guard
+    def action_save(self) -> None:
+        err = self.query_one("#err-name", FieldError)
+        err.clear()
+        name = self._routine_name()
+        if name is None:
+            err.show("give the routine a name to save it")
+            self.query_one("#b-name", Input).focus()
+            return
+        result = self.build(name)
+        if result is None:
+            return
+        if result.routine is None:
+            err.show("nothing to save: no safe steps for this choice")
+            return
+        routine = result.routine
+        target = self.app.planner.user_routines_dir / f"{routine.id}.toml"
+        if target.exists():
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._write(routine)
+
+            self.app.push_screen(ConfirmScreen(
+                f"Replace your routine {routine.id!r}?",
+                f"{target} already exists.", yes_label="Replace"), confirmed)
+            return
+        self._write(routine)
+
+    def _write(self, routine: Routine) -> None:
+        from ...library import save_user_routine
+
+        err = self.query_one("#err-name", FieldError)
+        try:
+            path = save_user_routine(routine, self.app.planner.user_routines_dir)
+        except (ValueError, OSError) as e:
+            err.show(f"not saved: {e}")
+            return
+        self.app.reload_library()
+        self.app.notify(f"Saved {routine.name!r} to {path}", title="Routines", markup=False)
+        self.dismiss(routine.id)

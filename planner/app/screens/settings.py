@@ -1,0 +1,411 @@
+"""Settings: profile, excluded zones, rule values (stricter only) and the theme.
+
+Profile switches and zone changes are saved at once. Rule values are saved
+together with ctrl+s: a value outside its range is shown next to its field with
+the allowed range, and then nothing is saved.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent,
+    TabPane,
+)
+
+from ...domain.settings_rules import RANGES, SettingsError, apply_settings
+from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
+from ...service import BadInput
+from ...store.errors import StoreError
+from ..widgets.rec_forms import FieldError, RecCheckbox, guard, parse_day
+
+PROFILE_FIELDS = (
+    ("pregnant", "Pregnant", "points avoided in pregnancy are left out"),
+    ("anticoagulants", "Taking anticoagulants", "gua sha stays at light pressure"),
+    ("bleeding_disorder", "Bleeding disorder", "gua sha stays at light pressure"),
+    ("rosacea", "Rosacea", "gua sha stays light; skip a flare"),
+    ("eczema", "Eczema", "skip patches"),
+    ("psoriasis", "Psoriasis", "skip patches"),
+    ("sensitive_skin", "Sensitive skin", "gua sha stays at light pressure"),
+    ("retinoid_use", "Use retinoids", "log each use: sessions wait after it"),
+    ("recent_injectable", "Recent injectable", "log it: sessions wait 14 days"),
+    ("recent_procedure", "Recent procedure", "log it: sessions wait 7 days"),
+)
+
+RULE_LABELS = {
+    "spacing_days": "Spacing",
+    "product_blackout_days": "Product wait",
+    "procedure_wait_days": "Procedure wait",
+    "injectable_wait_days": "Injectable wait",
+    "cadence_days": "Cadence",
+    "grace_days": "Grace",
+    "starter_count": "Starter count",
+    "ramp_step": "Ramp step",
+    "ceiling": "Ceiling",
+}
+
+
+class SettingsScreen(Screen):
+    """Profile, excluded zones, stricter rule values and the theme, as tabs."""
+
+    TITLE = "Settings"
+    BINDINGS = [
+        Binding("ctrl+s", "save_rules", "Save rules", priority=True),
+        Binding("a", "add_exclusion", "Exclude zone"),
+        Binding("delete", "remove_exclusion", "Include zone", key_display="del"),
+        Binding("1", "tab('profile')", "Profile", show=False),
+        Binding("2", "tab('zones')", "Zones", show=False),
+        Binding("3", "tab('rules')", "Rules", show=False),
+        Binding("4", "tab('theme')", "Theme", show=False),
+    ]
+    PALETTE_COMMANDS = [
+        ("Settings: profile", "tab('profile')", "1 · health questions that shape routines"),
+        ("Settings: excluded zones", "tab('zones')", "2 · zones the builder leaves out"),
+        ("Settings: rule values", "tab('rules')", "3 · stricter spacing, waits, cadence, ramp"),
+        ("Settings: theme", "tab('theme')", "4 · colours of the app"),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._loading = False
+        self._loaded_rules: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with TabbedContent(id="settings-tabs", initial="profile"):
+            with TabPane("1 Profile", id="profile"):
+                with VerticalScroll(classes="rec-pane"):
+                    yield Static("Your answers shape the routines the builder makes. "
+                                 "Changes are saved at once.", classes="rec-intro")
+                    for name, label, why in PROFILE_FIELDS:
+                        with Horizontal(classes="rec-check-row"):
+                            yield RecCheckbox(label, id=f"p-{name}", classes="rec-check")
+                            yield Static(why, classes="rec-hint")
+            with TabPane("2 Zones", id="zones"):
+                with Vertical(classes="rec-pane"):
+                    yield Static("Zones the builder leaves out (a mole, a scar, broken "
+                                 "skin…), optionally until a date.", classes="rec-intro")
+                    yield DataTable(id="zones-table", cursor_type="row")
+                    with Horizontal(classes="rec-add-row"):
+                        yield Select([(z, z) for z in ZONES], prompt="zone", id="x-zone",
+                                     compact=True)
+                        yield Select([(r, r) for r in EXCLUSION_REASONS], prompt="reason",
+                                     id="x-reason", compact=True)
+                        yield Input(placeholder="until (optional)", id="x-until",
+                                    max_length=10, compact=True)
+                        yield Button("Add", id="x-add", variant="primary", compact=True)
+                    yield FieldError(id="err-exclusion")
+                    yield Static("del includes the highlighted zone again.", classes="rec-hint")
+            with TabPane("3 Rules", id="rules"):
+                with VerticalScroll(classes="rec-pane"):
+                    yield Static("Rules may be made stricter, never looser than the default. "
+                                 "ctrl+s saves.", classes="rec-intro")
+                    for key, rng in RANGES.items():
+                        with Horizontal(classes="rec-row rec-rule-row"):
+                            yield Label(RULE_LABELS[key], classes="rec-label")
+                            yield Input("", id=f"s-{key}", max_length=3, classes="rec-num",
+                                        restrict=r"-?[0-9]*", compact=True)
+                            yield Static(f"{rng.low}–{rng.high} · {rng.meaning}",
+                                         classes="rec-hint", id=f"r-{key}")
+                        yield FieldError(id=f"err-{key}")
+                    yield FieldError(id="err-rules")
+                    with Horizontal(classes="rec-buttons"):
+                        yield Button("Save rules (ctrl+s)", id="save-rules", variant="primary",
+                                     compact=True)
+                        yield Button("Reset fields", id="reset-rules", compact=True)
+            with TabPane("4 Theme", id="theme"):
+                with Vertical(classes="rec-pane"):
+                    yield Static("The colours of the app; saved in the journal.",
+                                 classes="rec-intro")
+                    yield Select([(t, t) for t in sorted(self.app.available_themes)],
+                                 allow_blank=False, value=self.app.theme, id="theme-select")
+        yield Footer(compact=True)
+
+    @guard
+    def on_mount(self) -> None:
+        self.title = "acuplan · Settings"
+        table = self.query_one("#zones-table", DataTable)
+        table.add_column("Zone", key="zone", width=14)
+        table.add_column("Reason", key="reason", width=14)
+        table.add_column("Until", key="until", width=12)
+        self.refresh_data()
+        self.query_one("#p-pregnant").focus()
+
+    # ................................................................ data
+
+    @guard
+    def refresh_data(self) -> None:
+        if not self.query("#settings-tabs"):
+            return  # not composed yet: on_mount loads it
+        planner = self.app.planner
+        profile = planner.profile()
+        settings = planner.settings()
+        self._loading = True
+        try:
+            for name, _, _ in PROFILE_FIELDS:
+                box = self.query_one(f"#p-{name}", Checkbox)
+                if box.value != getattr(profile, name):
+                    box.value = getattr(profile, name)
+            table = self.query_one("#zones-table", DataTable)
+            table.clear()
+            for e in profile.exclusions:
+                until = e.until.isoformat() if e.until else "—"
+                state = "" if e.active_on(planner.today) else " (ended)"
+                table.add_row(Text(e.zone), Text(e.reason), Text(until + state), key=e.zone)
+            for key in RANGES:
+                # keep what the user is typing: only fields still showing the saved value
+                field = self.query_one(f"#s-{key}", Input)
+                saved = str(getattr(settings, key))
+                if key not in self._loaded_rules or field.value == self._loaded_rules[key]:
+                    field.value = saved
+                self._loaded_rules[key] = saved
+            select = self.query_one("#theme-select", Select)
+            if settings.theme in self.app.available_themes and select.value != settings.theme:
+                select.value = settings.theme
+        finally:
+            self.call_after_refresh(self._done_loading)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+
+    def _changed(self) -> None:
+        hook = getattr(self.app, "data_changed", None)
+        if callable(hook):
+            hook()
+
+    def _store_error(self, exc: Exception) -> bool:
+        if isinstance(exc, StoreError):
+            hook = getattr(self.app, "notify_error", None)
+            if callable(hook):
+                hook(exc)
+            else:
+                self.app.notify(str(exc), severity="error", markup=False)
+            return True
+        return False
+
+    # ............................................................. profile
+
+    @on(Checkbox.Changed, ".rec-check")
+    @guard
+    def _profile_changed(self, event: Checkbox.Changed) -> None:
+        name = (event.checkbox.id or "").removeprefix("p-")
+        if self._loading or getattr(self.app.planner.profile(), name) == bool(event.value):
+            return
+        try:
+            self.app.planner.set_profile(**{name: bool(event.value)})
+        except BadInput as e:
+            self.app.notify(str(e), severity="error", markup=False)
+            return
+        except StoreError as e:
+            self._store_error(e)
+            return
+        label = dict((n, l) for n, l, _ in PROFILE_FIELDS)[name]
+        self.app.notify(f"{label}: {'yes' if event.value else 'no'}", title="Profile saved")
+        self._changed()
+
+    # ............................................................... zones
+
+    FIRST_FIELD = {"profile": "#p-pregnant", "zones": "#x-zone", "rules": "#s-spacing_days",
+                   "theme": "#theme-select"}
+
+    @guard
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#settings-tabs", TabbedContent).active = tab
+        self.call_after_refresh(self.query_one(self.FIRST_FIELD[tab]).focus)
+
+    @guard
+    def action_add_exclusion(self) -> None:
+        tabs = self.query_one("#settings-tabs", TabbedContent)
+        if tabs.active != "zones":
+            self.action_tab("zones")
+            return
+        self._add_exclusion()
+
+    @on(Button.Pressed, "#x-add")
+    @guard
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._add_exclusion()
+
+    @on(Input.Submitted, "#x-until")
+    @guard
+    def _until_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._add_exclusion()
+
+    @guard
+    def _add_exclusion(self) -> None:
+        err = self.query_one("#err-exclusion", FieldError)
+        err.clear()
+        zone = self.query_one("#x-zone", Select).value
+        reason = self.query_one("#x-reason", Select).value
+        raw_until = self.query_one("#x-until", Input).value.strip()
+        if zone is Select.NULL:
+            err.show("choose a zone to exclude")
+            self.query_one("#x-zone", Select).focus()
+            return
+        if reason is Select.NULL:
+            err.show(f"choose a reason: {', '.join(EXCLUSION_REASONS)}")
+            self.query_one("#x-reason", Select).focus()
+            return
+        until = None
+        if raw_until:
+            try:
+                until = parse_day(raw_until, allow_future=True, what="until")
+            except ValueError as e:
+                err.show(str(e))
+                return
+            if until < self.app.planner.today:
+                err.show(f"until {until.isoformat()} is already past")
+                return
+        try:
+            self.app.planner.exclude(zone, reason, until)
+        except BadInput as e:
+            err.show(str(e))
+            return
+        except StoreError as e:
+            self._store_error(e)
+            return
+        self.query_one("#x-zone", Select).clear()
+        self.query_one("#x-reason", Select).clear()
+        self.query_one("#x-until", Input).value = ""
+        self.app.notify(f"{zone} excluded ({reason})", title="Zones")
+        self.refresh_data()
+        self._changed()
+
+    @guard
+    def action_remove_exclusion(self) -> None:
+        table = self.query_one("#zones-table", DataTable)
+        if self.query_one("#settings-tabs", TabbedContent).active != "zones" or not table.row_count:
+            self.app.notify("No excluded zone selected (Zones tab).", severity="warning")
+            return
+        zone = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        try:
+            self.app.planner.include(zone)
+        except BadInput as e:
+            self.app.notify(str(e), severity="error", markup=False)
+            return
+        except StoreError as e:
+            self._store_error(e)
+            return
+        self.app.notify(f"{zone} is included again", title="Zones")
+        self.refresh_data()
+        self._changed()
+
+    # ............................................................... rules
+
+    @on(Button.Pressed, "#save-rules")
+    @guard
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_save_rules()
+
+    @on(Button.Pressed, "#reset-rules")
+    @guard
+    def _reset_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        for err in self.query(FieldError):
+            err.clear()
+        settings = self.app.planner.settings()
+        for key in RANGES:
+            self.query_one(f"#s-{key}", Input).value = str(getattr(settings, key))
+            self._loaded_rules[key] = str(getattr(settings, key))
+
+    @on(Input.Submitted, ".rec-rule-row Input")
+    @guard
+    def _rule_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save_rules()
+
+    @guard
+    def action_save_rules(self) -> None:
+        tabs = self.query_one("#settings-tabs", TabbedContent)
+        if tabs.active != "rules":
+            self.action_tab("rules")
+            return
+        for key in RANGES:
+            self.query_one(f"#err-{key}", FieldError).clear()
+        self.query_one("#err-rules", FieldError).clear()
+        current = self.app.planner.settings()
+        changes: dict[str, int] = {}
+        errors: dict[str, str] = {}
+        for key, rng in RANGES.items():
+            raw = self.query_one(f"#s-{key}", Input).value.strip()
+            label = RULE_LABELS[key]
+            try:
+                value = int(raw)
+            except ValueError:
+                errors[key] = f"{label}: enter a whole number {rng.low}–{rng.high}"
+                continue
+            if value == getattr(current, key):
+                continue
+            try:
+                apply_settings(current, {key: value})
+            except SettingsError:
+                if rng.low <= value <= rng.high:
+                    changes[key] = value  # a cross-field problem at most: checked below
+                    continue
+                errors[key] = (f"{label}: {value} is outside the allowed range "
+                               f"{rng.low}–{rng.high}; rules may only be made stricter "
+                               "than the defaults")
+                continue
+            changes[key] = value
+        if not errors and changes:
+            try:
+                apply_settings(current, changes)
+            except SettingsError as e:
+                key = "cadence_days" if "cadence" in str(e) else None
+                if key:
+                    errors[key] = str(e)
+                else:
+                    errors["rules"] = str(e)
+        if errors:
+            for key, message in errors.items():
+                self.query_one(f"#err-{key}", FieldError).show(message)
+            first = next(iter(errors))
+            if first in RANGES:
+                self.query_one(f"#s-{first}", Input).focus()
+            return
+        if not changes:
+            self.app.notify("Nothing changed.", title="Rules")
+            return
+        try:
+            self.app.planner.set_settings(**changes)
+        except BadInput as e:
+            self.query_one("#err-rules", FieldError).show(str(e))
+            return
+        except StoreError as e:
+            self._store_error(e)
+            return
+        names = ", ".join(f"{RULE_LABELS[k].lower()} {v}" for k, v in changes.items())
+        self.app.notify(f"Saved: {names}", title="Rules")
+        self._changed()
+        self.refresh_data()
+
+    # ............................................................... theme
+
+    @on(Select.Changed, "#theme-select")
+    @guard
+    def _theme_changed(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str):
+            return
+        if event.value == self.app.planner.settings().theme:
+            self.app.theme = event.value
+            return
+        self.app.theme = event.value
+        try:
+            self.app.planner.set_settings(theme=event.value)
+        except BadInput as e:
+            self.app.notify(str(e), severity="error", markup=False)
+            return
+        except StoreError as e:
+            self._store_error(e)
+            return
+        self.app.notify(f"Theme: {event.value}", title="Settings")
+        self._changed()

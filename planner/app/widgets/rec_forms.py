@@ -1,0 +1,208 @@
+"""Small building blocks shared by the records screens (journal, settings, routines).
+
+Modal dialogs (confirm, message), an error label that sits under a field, and the
+parsing of what a user typed into a field. User text is always shown as plain
+`Content`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import Button, Checkbox, Label, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
+
+from ...store.errors import StoreError
+
+
+class FieldError(Label):
+    """The message under a field; hidden while empty."""
+
+    DEFAULT_CSS = """
+    FieldError { color: $error; text-style: bold; width: 100%; height: auto; display: none;
+                 padding: 0 0 0 1; }
+    FieldError.-shown { display: block; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.message = ""
+
+    def show(self, message: str) -> None:
+        self.message = message
+        self.update(Content("⚠ " + message))
+        self.set_class(bool(message), "-shown")
+
+    def clear(self) -> None:
+        self.message = ""
+        self.update("")
+        self.remove_class("-shown")
+
+
+def parse_day(text: str, *, today: date | None = None, allow_future: bool = False,
+              what: str = "date") -> date:
+    """A YYYY-MM-DD date from a field; ValueError with a message for the user."""
+    text = (text or "").strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a real date as YYYY-MM-DD, e.g. 2026-12-01") from None
+    if today is not None and not allow_future and day > today:
+        raise ValueError(f"{what} {day.isoformat()} is in the future; today is "
+                         f"{today.isoformat()}")
+    return day
+
+
+def parse_int(text: str, low: int, high: int, what: str) -> int:
+    """A whole number in [low, high] from a field; ValueError with the allowed range."""
+    text = (text or "").strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{what}: enter a whole number {low}–{high}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{what} must be {low}–{high}, got {value}")
+    return value
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses True only on an explicit yes."""
+
+    BINDINGS = [
+        Binding("y", "yes", "Yes"),
+        Binding("n,escape", "no", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", yes_label: str = "Delete") -> None:
+        super().__init__(classes="rec-modal")
+        self.question = question
+        self.detail = detail
+        self.yes_label = yes_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="rec-dialog rec-confirm"):
+            yield Static(Content(self.question), classes="rec-dialog-title")
+            if self.detail:
+                yield Static(Content(self.detail), classes="rec-dialog-body")
+            with Horizontal(classes="rec-buttons"):
+                yield Button(f"{self.yes_label} (y)", variant="error", id="confirm-yes", compact=True)
+                yield Button("Cancel (n)", variant="default", id="confirm-no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class MessageScreen(ModalScreen[None]):
+    """A prominent message: a title and plain-text paragraphs. `tone` picks the border."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, title: str, paragraphs: Iterable[str], tone: str = "info") -> None:
+        super().__init__(classes="rec-modal")
+        self.title_text = title
+        self.paragraphs = list(paragraphs)
+        self.tone = tone
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=f"rec-dialog rec-message -{self.tone}"):
+            yield Static(Content(self.title_text), classes="rec-dialog-title", id="message-title")
+            with VerticalScroll(classes="rec-message-body"):
+                for i, text in enumerate(self.paragraphs):
+                    yield Static(Content(text), classes="rec-paragraph", id=f"message-{i}")
+            with Horizontal(classes="rec-buttons"):
+                yield Button("OK (enter)", variant="primary", id="message-ok", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#message-ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.title_text, *self.paragraphs])
+
+
+def error_text(exc: BaseException) -> str:
+    """The one-line message of a BadInput/Refused/ValueError, with reasons if any."""
+    reasons = getattr(exc, "reasons", ())
+    msg = str(exc)
+    if reasons:
+        msg += ": " + "; ".join(getattr(r, "message", str(r)) for r in reasons)
+    return msg
+
+
+class RecCheckbox(Checkbox):
+    """A checkbox whose state reads without colour (NO_COLOR): ✓ when on, blank when off."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
+        return "✓" if self.value else " "
+
+
+class RecSelectionList(SelectionList):
+    """A selection list whose ticks read without colour (NO_COLOR): ✓ on, blank off."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        _, scroll_y = self.scroll_offset
+        try:
+            selection = self.get_option_at_index(scroll_y + y)
+        except OptionDoesNotExist:
+            return strip
+        mark = "✓" if selection.value in self._selected else " "
+        segments = list(strip)
+        for i, seg in enumerate(segments):
+            if seg.text == ToggleButton.BUTTON_INNER:
+                segments[i] = Segment(mark, seg.style, seg.control)
+                break
+        return Strip(segments, strip.cell_length)
+
+
+def report_store_error(node, exc: BaseException) -> None:
+    """Hand a storage problem to the app (error screen or notice), never a traceback."""
+    hook = getattr(node.app, "notify_error", None)
+    if callable(hook):
+        hook(exc)
+    else:
+        node.app.notify(str(exc), severity="error", markup=False)
+
+
+def guard(method):
+    """Run a screen method; a StoreError (unreadable, busy, not writable) goes to the app."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError as exc:
+            report_store_error(self, exc)
+            return None
+
+    return wrapper

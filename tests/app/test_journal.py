@@ -1,0 +1,410 @@
+"""Journal section: list, forms (check-in, reaction, product, procedure, injectable),
+edit, delete with confirmation, resolving holds, and red-flag advice."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable, Input, Select, SelectionList
+
+from planner.domain.classify import CLINICIAN_TEXT, EMERGENCY_TEXT
+from tests.app.helpers import (
+    SIZE, TODAY, days, journal_file, make_app, planner_for, text_of, wait_for,
+)
+
+
+def arun(fn):
+    """Run an async test body without an async pytest plugin."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+def skin_docs(tmp_path):
+    return planner_for(journal_file(tmp_path)).journal.snapshot().get("skin", [])
+
+
+async def open_journal(pilot):
+    await pilot.press("j")
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "JournalScreen")
+    return pilot.app.screen
+
+
+async def open_form(pilot, key, name):
+    await pilot.press(key)
+    assert await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name)
+    return pilot.app.screen
+
+
+async def type_into(pilot, selector, text):
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.pause()
+    await pilot.press(*list(text))
+
+
+def error_label(screen, name):
+    return screen.query_one(f"#err-{name}")
+
+
+def table_rows(screen):
+    table = screen.query_one("#journal-table", DataTable)
+    return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)]
+
+
+@arun
+async def test_list_shows_entries_newest_first_and_notes_intact(tmp_path):
+    app = make_app(tmp_path)
+    p = planner_for(journal_file(tmp_path))
+    p.log_product("retinoid", days(-10), "Retinol [0.5%]")
+    p.log_skin("checkin", days(-2), redness=1, note="[bold]not markup[/bold]")
+    p.log_session(days(-8), 10)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        rows = table_rows(screen)
+        assert [r[1] for r in rows] == ["checkin", "session", "product"]
+        assert rows[2][4] == "Retinol [0.5%]"
+        assert rows[0][4] == "[bold]not markup[/bold]"
+        assert rows[0][2].endswith("mild")
+        # the rendered screen shows the note exactly
+        from textual.widgets import Static
+        detail = screen.query_one("#journal-detail", Static)
+        assert "[bold]not markup[/bold]" in text_of(detail)
+        screen.query_one("#journal-table", DataTable).move_cursor(row=2)
+        await pilot.pause()
+        assert "Retinol [0.5%]" in text_of(detail)
+
+
+@arun
+async def test_filter_by_type(tmp_path):
+    app = make_app(tmp_path, products=[("retinoid", days(-10))], sessions=[(days(-8), 10)],
+                   checkins=[{"date": days(-1)}])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert len(table_rows(screen)) == 3
+        screen.query_one("#journal-filter", Select).value = "session"
+        await pilot.pause()
+        assert [r[1] for r in table_rows(screen)] == ["session"]
+        assert "1 entry" in text_of(screen.query_one("#journal-count"))
+
+
+@arun
+async def test_period_filter_hides_old_entries_until_asked(tmp_path):
+    app = make_app(tmp_path, products=[("retinoid", days(-200)), ("scrub", days(-10))])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert [r[3] for r in table_rows(screen)] == ["scrub"]
+        screen.query_one("#journal-period", Select).value = 0
+        await pilot.pause()
+        assert [r[3] for r in table_rows(screen)] == ["scrub", "retinoid"]
+
+
+@arun
+async def test_checkin_form_saves_with_anchor_labels(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        await type_into(pilot, "#f-redness", "2")
+        assert text_of(form.query_one("#a-redness")) == "2 — well-defined"
+        await type_into(pilot, "#f-itch", "5")
+        assert text_of(form.query_one("#a-itch")) == "5 — moderate"
+        await type_into(pilot, "#f-note", "Retinol [0.5%] yesterday")
+        await pilot.press("ctrl+s")
+        # moderate: a message says sessions pause for 3 days
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        assert "paused" in app.screen.text and days(3).isoformat() in app.screen.text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        docs = skin_docs(tmp_path)
+        assert len(docs) == 1
+        assert docs[0]["redness"] == 2 and docs[0]["itch"] == 5
+        assert docs[0]["note"] == "Retinol [0.5%] yesterday"
+        assert table_rows(app.screen)[0][4] == "Retinol [0.5%] yesterday"
+
+
+@pytest.mark.parametrize("field,value,needle", [
+    ("redness", "7", "0–4"),
+    ("swelling", "5", "0–4"),
+    ("itch", "11", "0–10"),
+    ("burning", "", "0–10"),
+])
+@arun
+async def test_checkin_out_of_range_is_shown_and_nothing_saved(tmp_path, field, value, needle):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        await type_into(pilot, f"#f-{field}", value)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        err = error_label(form, field)
+        assert err.display and err.has_class("-shown")
+        assert needle in text_of(err)
+        assert skin_docs(tmp_path) == []
+
+
+@arun
+async def test_future_date_is_refused_next_to_the_field(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        await type_into(pilot, "#f-date", days(1).isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        err = error_label(form, "date")
+        assert err.has_class("-shown") and "future" in text_of(err)
+        await type_into(pilot, "#f-date", "2026-02-30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "YYYY-MM-DD" in text_of(error_label(form, "date"))
+        assert skin_docs(tmp_path) == []
+
+
+@arun
+async def test_red_flag_shows_emergency_advice_first(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        flags = form.query_one("#f-flags", SelectionList)
+        flags.select("pus")
+        flags.select("lip-tongue-throat-swelling")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        msg = app.screen
+        assert msg.paragraphs[0] == EMERGENCY_TEXT
+        assert CLINICIAN_TEXT in msg.paragraphs
+        assert "press" not in " ".join(msg.paragraphs).lower().replace("pressure", "")
+        assert text_of(msg.query_one("#message-0")) == EMERGENCY_TEXT
+        docs = skin_docs(tmp_path)
+        assert len(docs) == 1 and set(docs[0]["flags"]) == {"pus", "lip-tongue-throat-swelling"}
+        assert planner_for(journal_file(tmp_path)).history_items()[0]["class"] == "red-flag"
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert table_rows(app.screen)[0][2].endswith("red-flag")
+
+
+@arun
+async def test_reaction_form_links_the_highlighted_session(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-1), 10)])
+    sid = planner_for(journal_file(tmp_path)).state().history.sessions[0].id
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "x", "SkinFormScreen")
+        assert form.query_one("#f-session", Select).value == sid
+        await type_into(pilot, "#f-redness", "1")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        docs = skin_docs(tmp_path)
+        assert docs[0]["kind"] == "reaction" and docs[0]["session_id"] == sid
+
+
+@pytest.mark.parametrize("key,table,kind,needle", [
+    ("o", "products", "retinoid", f"No session before {days(4).isoformat()}"),
+    ("d", "procedures", "clinic-peel", f"No session before {days(7).isoformat()}"),
+    ("i", "injectables", "botulinum-toxin", f"No session before {days(14).isoformat()}"),
+])
+@arun
+async def test_activity_forms_save_and_show_the_impact(tmp_path, key, table, kind, needle):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, key, "ActivityFormScreen")
+        assert form.query_one("#f-kind", Select).value == kind
+        await type_into(pilot, "#f-note", "Retinol [0.5%]")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        assert needle in app.screen.text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        docs = planner_for(journal_file(tmp_path)).journal.snapshot()[table]
+        assert [(d["kind"], d["date"], d["note"]) for d in docs] == [
+            (kind, TODAY.isoformat(), "Retinol [0.5%]")]
+
+
+@arun
+async def test_activity_form_refuses_a_future_date(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "o", "ActivityFormScreen")
+        await type_into(pilot, "#f-date", (TODAY + timedelta(days=3)).isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "future" in text_of(error_label(form, "date"))
+        assert planner_for(journal_file(tmp_path)).journal.snapshot().get("products", []) == []
+
+
+@arun
+async def test_edit_a_checkin(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-2), "redness": 1, "note": "old"}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "e", "SkinFormScreen")
+        assert form.query_one("#f-redness", Input).value == "1"
+        assert form.query_one("#f-note", Input).value == "old"
+        await type_into(pilot, "#f-redness", "0")
+        await type_into(pilot, "#f-note", "calm [ok]")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        docs = skin_docs(tmp_path)
+        assert len(docs) == 1
+        assert docs[0]["redness"] == 0 and docs[0]["note"] == "calm [ok]"
+        assert docs[0]["date"] == days(-2).isoformat()
+
+
+@arun
+async def test_edit_a_product_with_invalid_date_keeps_it(tmp_path):
+    app = make_app(tmp_path, products=[("scrub", days(-3))])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "enter", "ActivityFormScreen")
+        await type_into(pilot, "#f-date", "tomorrow")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "YYYY-MM-DD" in text_of(error_label(form, "date"))
+        await pilot.press("escape")
+        docs = planner_for(journal_file(tmp_path)).journal.snapshot()["products"]
+        assert docs[0]["date"] == days(-3).isoformat()
+
+
+@arun
+async def test_delete_asks_first_and_cancel_keeps_the_entry(tmp_path):
+    app = make_app(tmp_path, products=[("scrub", days(-3))], checkins=[{"date": days(-1)}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "delete", "ConfirmScreen")
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert len(skin_docs(tmp_path)) == 1
+        await open_form(pilot, "backspace", "ConfirmScreen")
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert skin_docs(tmp_path) == []
+        assert [r[1] for r in table_rows(app.screen)] == ["product"]
+
+
+@arun
+async def test_resolve_a_severe_hold_needs_only_a_date(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-2), "redness": 3}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        assert not app.planner.check(TODAY).allowed
+        await open_form(pilot, "v", "ResolveScreen")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert skin_docs(tmp_path)[0]["resolved_on"] == TODAY.isoformat()
+
+
+@arun
+async def test_resolve_a_red_flag_needs_a_clinician(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-2), "flags": ["fever"]}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "v", "ResolveScreen")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "clinician" in text_of(error_label(form, "form"))
+        assert skin_docs(tmp_path)[0]["resolved_on"] is None
+        form.query_one("#f-cleared").value = True
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        doc = skin_docs(tmp_path)[0]
+        assert doc["resolved_on"] == TODAY.isoformat() and doc["cleared_by_clinician"] is True
+
+
+@arun
+async def test_journal_follows_changes_from_another_process(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert table_rows(screen) == []
+        planner_for(journal_file(tmp_path)).log_product("scrub", days(-1), "from the CLI")
+        assert await wait_for(pilot, lambda: len(table_rows(screen)) == 1)
+        assert table_rows(screen)[0][4] == "from the CLI"
+
+
+@arun
+async def test_unreadable_journal_shows_the_error_screen_not_a_traceback(tmp_path):
+    app = make_app(tmp_path, products=[("scrub", days(-1))])
+    path = journal_file(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        path.write_bytes(b"{ not json")
+        await type_into(pilot, "#f-redness", "1")
+        form.action_save()
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorScreen")
+        assert path.read_bytes() == b"{ not json"
+
+
+@arun
+async def test_log_a_past_session_keeps_it_with_its_violations(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-3), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "l", "SessionFormScreen")
+        await type_into(pilot, "#f-date", days(-1).isoformat())
+        await type_into(pilot, "#f-minutes", "8")
+        await type_into(pilot, "#f-note", "no guide [quick]")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        assert "broke a safety rule" in app.screen.text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        sessions = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
+        new = [s for s in sessions if s["date"] == days(-1).isoformat()]
+        assert len(new) == 1 and new[0]["minutes"] == 8 and new[0]["note"] == "no guide [quick]"
+        assert [v["rule"] for v in new[0]["violations"]] == ["spacing"]
+        assert "⚠ spacing" in table_rows(app.screen)[0][3]
+        assert form is not app.screen
+
+
+@arun
+async def test_edit_a_session(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-10), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "e", "SessionFormScreen")
+        assert form.query_one("#f-minutes", Input).value == "10"
+        await type_into(pilot, "#f-minutes", "0")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "1–180" in text_of(error_label(form, "minutes"))
+        await type_into(pilot, "#f-minutes", "7")
+        form.query_one("#f-aborted").value = True
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
+        assert doc["minutes"] == 7 and doc["aborted"] is True
+
+
+@arun
+async def test_pause_form_blocks_sessions_and_checks_dates(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "u", "PauseFormScreen")
+        await type_into(pilot, "#f-end", days(-2).isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "before it starts" in text_of(error_label(form, "form"))
+        await type_into(pilot, "#f-end", days(6).isoformat())
+        form.query_one("#f-reason", Select).value = "travel"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        (pause,) = planner_for(journal_file(tmp_path)).journal.snapshot()["pauses"]
+        assert (pause["start"], pause["end"], pause["reason"]) == (
+            TODAY.isoformat(), days(6).isoformat(), "travel")
+        assert not planner_for(journal_file(tmp_path)).check(days(3)).allowed

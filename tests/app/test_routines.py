@@ -1,0 +1,204 @@
+"""Routines section: library list with filters, detail of steps, starting, and the builder."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.widgets import DataTable, Input, Select
+
+from planner.library import load_library
+from tests.app.helpers import SIZE, journal_file, make_app, planner_for, text_of, wait_for
+
+
+def arun(fn):
+    """Run an async test body without an async pytest plugin."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+async def open_routines(pilot):
+    await pilot.press("r")
+    assert await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "RoutinesScreen")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def listed_ids(screen):
+    table = screen.query_one("#routines-table", DataTable)
+    return [table.get_row_at(i)[6].plain for i in range(table.row_count)]
+
+
+def row_of(screen, rid):
+    table = screen.query_one("#routines-table", DataTable)
+    return [c.plain for c in table.get_row(rid)]
+
+
+@arun
+async def test_library_is_listed_and_filtered(tmp_path):
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        assert sorted(listed_ids(screen)) == sorted(lib.routines)
+        screen.query_one("#r-technique", Select).value = "gua-sha"
+        await pilot.pause()
+        ids = listed_ids(screen)
+        assert ids and all("gua-sha" in lib.routines[i].techniques for i in ids)
+        screen.query_one("#r-concern", Select).value = "jaw-tension"
+        await pilot.pause()
+        ids2 = listed_ids(screen)
+        assert set(ids2) <= set(ids)
+        assert all("jaw-tension" in lib.routines[i].concerns for i in ids2)
+        await pilot.press("x")
+        await pilot.pause()
+        assert len(listed_ids(screen)) == len(lib.routines)
+        await pilot.press("g")
+        await pilot.pause()
+        starters = listed_ids(screen)
+        assert starters and all(lib.routines[i].starter for i in starters)
+        assert row_of(screen, starters[0])[0] == "★"
+
+
+@arun
+async def test_detail_shows_every_step(tmp_path):
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        rid = listed_ids(screen)[0]
+        routine = lib.routines[rid]
+        detail = screen.query_one("#routine-text").plain
+        assert routine.name in detail and rid in detail
+        for i, step in enumerate(routine.steps, 1):
+            assert f"{i:>2}. " in detail
+            if step.point:
+                p = lib.points[step.point]
+                assert f"{p.code} {p.pinyin} ({p.english})" in detail
+                assert p.location in detail
+            if step.how:
+                assert step.how in detail
+        assert "Total:" in detail
+        assert "Today: up to 10 minutes" in text_of(screen.query_one("#routine-today"))
+
+
+@arun
+async def test_start_key_asks_the_app_to_start_the_routine(tmp_path):
+    app = make_app(tmp_path)
+    started = []
+    app.start_session = lambda routine: started.append(routine.id)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        first = listed_ids(screen)[0]
+        await pilot.press("s")
+        await pilot.pause()
+        assert started == [first]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert started == [first, listed_ids(screen)[1]]
+
+
+@arun
+async def test_builder_previews_saves_and_lists_a_user_routine(tmp_path):
+    app = make_app(tmp_path)
+    planner = planner_for(journal_file(tmp_path))
+    planner.set_profile(pregnant=True)
+    planner.exclude("cheek", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "BuilderScreen")
+        builder = app.screen
+        builder.query_one("#b-concerns").select("puffiness")
+        builder.query_one("#b-techniques").select("acupressure")
+        minutes = builder.query_one("#b-minutes", Input)
+        minutes.value = "25"
+        await pilot.pause()
+        notes = text_of(builder.query_one("#b-notes"))
+        assert "Capped at 10 minutes today" in notes
+        assert "today's cap is 10" in notes
+        dropped = text_of(builder.query_one("#b-dropped"))
+        assert "cheek excluded: mole" in dropped
+        preview = builder.query_one("#b-preview").plain
+        assert "Total:" in preview
+        assert builder.build_result.routine.minutes <= 10
+        # saving needs a name
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "name" in text_of(builder.query_one("#err-name"))
+        name = builder.query_one("#b-name", Input)
+        name.focus()
+        await pilot.press(*"My [puffy] mornings")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "RoutinesScreen")
+        files = list(planner.user_routines_dir.glob("*.toml"))
+        assert len(files) == 1
+        lib = load_library(planner.user_routines_dir)
+        user = [r for r in lib.routines.values() if r.source == "user"]
+        assert len(user) == 1 and user[0].name == "My [puffy] mornings"
+        assert lib.issues == []
+        screen = app.screen
+        assert user[0].id in listed_ids(screen)
+        row = row_of(screen, user[0].id)
+        assert row[1] == "My [puffy] mornings" and row[5] == "user"
+        # the new routine is highlighted and its detail shown
+        assert "My [puffy] mornings" in screen.query_one("#routine-text").plain
+
+
+@arun
+async def test_builder_rejects_bad_minutes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_routines(pilot)
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "BuilderScreen")
+        builder = app.screen
+        builder.query_one("#b-minutes", Input).value = "3"
+        await pilot.pause()
+        err = builder.query_one("#err-minutes")
+        assert err.has_class("-shown") and "5–30" in text_of(err)
+        builder.query_one("#b-name", Input).value = "x"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not planner_for(journal_file(tmp_path)).user_routines_dir.exists() or not list(
+            planner_for(journal_file(tmp_path)).user_routines_dir.glob("*.toml"))
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "RoutinesScreen")
+
+
+@arun
+async def test_bad_user_file_is_shown_as_a_warning(tmp_path):
+    app = make_app(tmp_path)
+    udir = planner_for(journal_file(tmp_path)).user_routines_dir
+    udir.mkdir(parents=True)
+    (udir / "broken.toml").write_text('id = "broken"\nname = "Broken"\ntechniques = ["needle"]\n')
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        warn = screen.query_one("#r-issues")
+        assert warn.display
+        assert "broken.toml" in text_of(warn)
+
+
+@arun
+async def test_routine_files_added_elsewhere_show_up_on_return(tmp_path):
+    from planner.library import routine_to_toml
+
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    udir = planner_for(journal_file(tmp_path)).user_routines_dir
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        assert len(listed_ids(screen)) == len(lib.routines)
+        from dataclasses import replace
+        src = next(iter(lib.routines.values()))
+        udir.mkdir(parents=True, exist_ok=True)
+        (udir / "from-cli.toml").write_text(routine_to_toml(replace(src, id="from-cli",
+                                                                    name="From the CLI")))
+        await pilot.press("t")
+        await pilot.pause()
+        await open_routines(pilot)
+        assert "from-cli" in listed_ids(app.screen)
+        assert row_of(app.screen, "from-cli")[5] == "user"
+

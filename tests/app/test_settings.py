@@ -1,0 +1,158 @@
+"""Settings section: profile switches, excluded zones, stricter-only rule values, theme."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.widgets import DataTable, Input, Select, TabbedContent
+
+from tests.app.helpers import SIZE, days, journal_file, make_app, planner_for, text_of, wait_for
+
+
+def arun(fn):
+    """Run an async test body without an async pytest plugin."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        asyncio.run(fn(*args, **kwargs))
+    return wrapper
+
+
+def fresh(tmp_path):
+    return planner_for(journal_file(tmp_path))
+
+
+async def open_settings(pilot, tab=None):
+    await pilot.press("comma")
+    assert await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SettingsScreen")
+    if tab:
+        await pilot.press(tab)
+        await pilot.pause()
+    return pilot.app.screen
+
+
+async def set_field(pilot, selector, text):
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = ""
+    await pilot.pause()
+    await pilot.press(*list(text))
+
+
+@arun
+async def test_profile_switch_saves_at_once(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        box = screen.query_one("#p-rosacea")
+        assert box.value is False
+        box.focus()
+        await pilot.press("space")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().rosacea is True)
+        assert "✓" in str(box.render())  # readable without colour
+        await pilot.press("space")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().rosacea is False)
+        assert fresh(tmp_path).profile().pregnant is False
+
+
+@arun
+async def test_looser_rule_is_refused_with_the_range(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "3")
+        assert screen.query_one(TabbedContent).active == "rules"
+        before = fresh(tmp_path).journal.snapshot()
+        await set_field(pilot, "#s-spacing_days", "5")
+        await set_field(pilot, "#s-grace_days", "2")  # valid, but nothing may be saved
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        err = screen.query_one("#err-spacing_days")
+        assert err.has_class("-shown")
+        assert "7–28" in text_of(err)
+        assert fresh(tmp_path).settings().spacing_days == 7
+        assert fresh(tmp_path).settings().grace_days == 3
+        assert fresh(tmp_path).journal.snapshot() == before
+
+
+@arun
+async def test_stricter_rules_are_saved(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "3")
+        await set_field(pilot, "#s-spacing_days", "10")
+        await set_field(pilot, "#s-cadence_days", "12")
+        await set_field(pilot, "#s-ceiling", "20")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).settings().spacing_days == 10)
+        s = fresh(tmp_path).settings()
+        assert (s.spacing_days, s.cadence_days, s.ceiling) == (10, 12, 20)
+        assert not screen.query_one("#err-spacing_days").has_class("-shown")
+
+
+@arun
+async def test_cadence_below_spacing_is_refused(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "3")
+        await set_field(pilot, "#s-spacing_days", "14")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "cadence" in text_of(screen.query_one("#err-cadence_days"))
+        assert fresh(tmp_path).settings().spacing_days == 7
+
+
+@arun
+async def test_exclude_and_include_a_zone(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "2")
+        screen.query_one("#x-zone", Select).value = "cheek"
+        screen.query_one("#x-reason", Select).value = "mole"
+        await set_field(pilot, "#x-until", "2027-01-15")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().exclusions != ())
+        (ex,) = fresh(tmp_path).profile().exclusions
+        assert (ex.zone, ex.reason, ex.until.isoformat()) == ("cheek", "mole", "2027-01-15")
+        table = screen.query_one("#zones-table", DataTable)
+        assert table.row_count == 1
+        table.focus()
+        await pilot.press("delete")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().exclusions == ())
+        assert table.row_count == 0
+
+
+@arun
+async def test_exclusion_needs_a_reason_and_a_future_until(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "2")
+        screen.query_one("#x-zone", Select).value = "jaw"
+        await pilot.press("a")
+        await pilot.pause()
+        assert "reason" in text_of(screen.query_one("#err-exclusion"))
+        screen.query_one("#x-reason", Select).value = "scar"
+        await set_field(pilot, "#x-until", days(-1).isoformat())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "past" in text_of(screen.query_one("#err-exclusion"))
+        assert fresh(tmp_path).profile().exclusions == ()
+
+
+@arun
+async def test_theme_is_applied_and_persisted(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot, "4")
+        screen.query_one("#theme-select", Select).value = "nord"
+        assert await wait_for(pilot, lambda: fresh(tmp_path).settings().theme == "nord")
+        assert app.theme == "nord"
+
+
+@arun
+async def test_settings_follow_changes_from_another_process(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("comma")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
+        planner_for(journal_file(tmp_path)).set_profile(eczema=True)
+        assert await wait_for(pilot, lambda: app.screen.query_one("#p-eczema").value is True)
