@@ -7,7 +7,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from ..widgets.ticks import TickCheckbox
 
 from planner.service import BadInput
 from planner.store.errors import StoreError
@@ -80,7 +82,7 @@ class FirstRunScreen(Screen):
                          markup=False)
             with VerticalScroll(id="profile-scroll"):
                 for field, question in QUESTIONS:
-                    yield Checkbox(question, id=f"q-{field}")
+                    yield TickCheckbox(question, id=f"q-{field}")
                 with Horizontal(classes="field-row"):
                     yield Label("Days between sessions (7–28)", classes="field-label")
                     yield Input("7", id="q-cadence", type="integer", max_length=2,
@@ -98,7 +100,7 @@ class FirstRunScreen(Screen):
             self.app.show_store_error(exc)
             return
         for field, _ in QUESTIONS:
-            self.query_one(f"#q-{field}", Checkbox).value = bool(getattr(profile, field))
+            self.query_one(f"#q-{field}", TickCheckbox).value = bool(getattr(profile, field))
         self.query_one("#q-cadence", Input).value = str(settings.cadence_days)
         self._show("profile" if profile.notice_accepted else "notice")
 
@@ -110,7 +112,7 @@ class FirstRunScreen(Screen):
         if step == "notice":
             self.query_one("#accept", Button).focus()
         else:
-            self.query_one(f"#q-{QUESTIONS[0][0]}", Checkbox).focus()
+            self.query_one(f"#q-{QUESTIONS[0][0]}", TickCheckbox).focus()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -146,7 +148,7 @@ class FirstRunScreen(Screen):
             error.update(Content("Enter a whole number of days from 7 to 28."))
             self.query_one("#q-cadence", Input).focus()
             return
-        answers = {f: self.query_one(f"#q-{f}", Checkbox).value for f, _ in QUESTIONS}
+        answers = {f: self.query_one(f"#q-{f}", TickCheckbox).value for f, _ in QUESTIONS}
         planner = self.app.planner
         try:
             settings = planner.settings()

@@ -32,9 +32,9 @@ from ...domain.vocabulary import (
 from ...service import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
 from ...store.errors import StoreError
 from ..widgets.rec_forms import (
-    ConfirmScreen, FieldError, MessageScreen, RecCheckbox, RecSelectionList, error_text, guard,
-    parse_day, parse_int,
+    ConfirmScreen, FieldError, MessageScreen, error_text, guard, parse_day, parse_int,
 )
+from ..widgets.ticks import TickCheckbox, TickSelectionList
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -244,7 +244,7 @@ class SkinFormScreen(ModalScreen[SkinResult | None]):
                     yield Static(legend, classes="rec-legend")
                     yield FieldError(id=f"err-{name}")
                 yield Label("Flags (space toggles; warning signs marked ▲)", classes="rec-label-wide")
-                yield RecSelectionList(*self._flag_selections(rec.get("flags") or ()),
+                yield TickSelectionList(*self._flag_selections(rec.get("flags") or ()),
                                          id="f-flags")
                 zone = rec.get("zone")
                 yield _row("Zone", Select([(z, z) for z in ZONES], prompt="no zone",
@@ -594,7 +594,7 @@ class SessionFormScreen(ModalScreen[dict | None]):
                     yield Static(Content(f"Routine: {rec['routine']}"), classes="rec-dialog-body")
                 with Horizontal(classes="rec-row"):
                     yield Label("", classes="rec-label")
-                    yield RecCheckbox("Aborted (stopped early)", bool(rec.get("aborted")),
+                    yield TickCheckbox("Aborted (stopped early)", bool(rec.get("aborted")),
                                       id="f-aborted")
                 yield _row("Note", Input(rec.get("note") or "", id="f-note", compact=True,
                                          placeholder="how it went"))
@@ -644,7 +644,7 @@ class SessionFormScreen(ModalScreen[dict | None]):
             for name, message in errors.items():
                 self.query_one(f"#err-{name}", FieldError).show(message)
             return
-        aborted = bool(self.query_one("#f-aborted", RecCheckbox).value)
+        aborted = bool(self.query_one("#f-aborted", TickCheckbox).value)
         try:
             if self.record:
                 saved = planner.update_record("sessions", self.record["id"], {
@@ -781,7 +781,7 @@ class ResolveScreen(ModalScreen[bool]):
             if self.red_flag:
                 yield Static("A warning sign can only be resolved once a clinician has "
                              "cleared you.", classes="rec-dialog-body")
-                yield RecCheckbox("Cleared by a clinician?", id="f-cleared")
+                yield TickCheckbox("Cleared by a clinician?", id="f-cleared")
             yield FieldError(id="err-form")
             with Horizontal(classes="rec-buttons"):
                 yield Button("Resolve (ctrl+s)", variant="primary", id="save", compact=True)

@@ -22,7 +22,8 @@ from textual.widgets.selection_list import Selection
 
 from ...domain.routine import Routine
 from ...domain.vocabulary import CONCERNS, TECHNIQUES
-from ..widgets.rec_forms import ConfirmScreen, FieldError, RecSelectionList, guard, parse_int
+from ..widgets.rec_forms import ConfirmScreen, FieldError, guard, parse_int
+from ..widgets.ticks import TickSelectionList
 from ..widgets.rec_routine import TECHNIQUE_WORDS, RoutineView
 
 MIN_BUILD_MINUTES = 5
@@ -258,9 +259,9 @@ class BuilderScreen(Screen[str | None]):
         with Horizontal(classes="rec-body"):
             with VerticalScroll(id="builder-form"):
                 yield Label("Concerns (none = any)", classes="rec-label-wide")
-                yield RecSelectionList(*[Selection(c, c) for c in CONCERNS], id="b-concerns")
+                yield TickSelectionList(*[Selection(c, c) for c in CONCERNS], id="b-concerns")
                 yield Label("Techniques (none = any)", classes="rec-label-wide")
-                yield RecSelectionList(*[Selection(TECHNIQUE_WORDS[t], t) for t in TECHNIQUES],
+                yield TickSelectionList(*[Selection(TECHNIQUE_WORDS[t], t) for t in TECHNIQUES],
                                          id="b-techniques")
                 with Horizontal(classes="rec-row"):
                     yield Label("Minutes", classes="rec-label")

@@ -22,7 +22,8 @@ from ...domain.settings_rules import RANGES, SettingsError, apply_settings
 from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
 from ...service import BadInput
 from ...store.errors import StoreError
-from ..widgets.rec_forms import FieldError, RecCheckbox, guard, parse_day
+from ..widgets.rec_forms import FieldError, guard, parse_day
+from ..widgets.ticks import TickCheckbox
 
 PROFILE_FIELDS = (
     ("pregnant", "Pregnant", "points avoided in pregnancy are left out"),
@@ -85,7 +86,7 @@ class SettingsScreen(Screen):
                                  "Changes are saved at once.", classes="rec-intro")
                     for name, label, why in PROFILE_FIELDS:
                         with Horizontal(classes="rec-check-row"):
-                            yield RecCheckbox(label, id=f"p-{name}", classes="rec-check")
+                            yield TickCheckbox(label, id=f"p-{name}", classes="rec-check")
                             yield Static(why, classes="rec-hint")
             with TabPane("2 Zones", id="zones"):
                 with Vertical(classes="rec-pane"):

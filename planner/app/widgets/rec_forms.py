@@ -16,11 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from rich.segment import Segment
-from textual.strip import Strip
-from textual.widgets import Button, Checkbox, Label, SelectionList, Static
-from textual.widgets._toggle_button import ToggleButton
-from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets import Button, Label, Static
 
 from ...store.errors import StoreError
 
@@ -156,33 +152,6 @@ def error_text(exc: BaseException) -> str:
     if reasons:
         msg += ": " + "; ".join(getattr(r, "message", str(r)) for r in reasons)
     return msg
-
-
-class RecCheckbox(Checkbox):
-    """A checkbox whose state reads without colour (NO_COLOR): ✓ when on, blank when off."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]
-        return "✓" if self.value else " "
-
-
-class RecSelectionList(SelectionList):
-    """A selection list whose ticks read without colour (NO_COLOR): ✓ on, blank off."""
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        _, scroll_y = self.scroll_offset
-        try:
-            selection = self.get_option_at_index(scroll_y + y)
-        except OptionDoesNotExist:
-            return strip
-        mark = "✓" if selection.value in self._selected else " "
-        segments = list(strip)
-        for i, seg in enumerate(segments):
-            if seg.text == ToggleButton.BUTTON_INNER:
-                segments[i] = Segment(mark, seg.style, seg.control)
-                break
-        return Strip(segments, strip.cell_length)
 
 
 def report_store_error(node, exc: BaseException) -> None:
