@@ -6,7 +6,7 @@ The store keeps plain dicts (JSON); the domain works on these dataclasses.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -214,22 +214,57 @@ def to_doc(obj: Any) -> dict[str, Any]:
     return out
 
 
+_SPECIAL = _DATE_FIELDS | {"violations", "exclusions"}
+_Shape = tuple[frozenset[str], frozenset[str], frozenset[str], "dict[str, Any] | None"]
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _shape(cls: type) -> _Shape:
+    """Field names, names needing conversion, required names, defaults (worked out once)."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fs = fields(cls)
+        names = frozenset(f.name for f in fs)
+        required = frozenset(f.name for f in fs
+                             if f.default is MISSING and f.default_factory is MISSING)
+        defaults = {f.name: f.default for f in fs if f.default is not MISSING}
+        simple = (getattr(cls, "__dataclass_params__").frozen
+                  and all(f.default_factory is MISSING and f.init for f in fs)
+                  and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__"))
+        shape = _SHAPES[cls] = (names, names & _SPECIAL, required, defaults if simple else None)
+    return shape
+
+
 def from_doc(cls: type, doc: dict[str, Any]) -> Any:
-    """Build a record from its dict, ignoring unknown keys (forward tolerance)."""
-    kwargs: dict[str, Any] = {}
-    names = {f.name: f for f in fields(cls)}
-    for k, v in doc.items():
-        if k not in names:
-            continue
+    """Build a record from its dict, ignoring unknown keys (forward tolerance).
+
+    Dates (ISO strings) become dates, violations and exclusions their values, other
+    lists tuples. Runs for every record on every load, so it is written for speed.
+    """
+    names, special, required, defaults = _shape(cls)
+    if names.issuperset(doc):
+        kwargs = dict(doc)
+    else:
+        kwargs = {k: v for k, v in doc.items() if k in names}
+    for k in [k for k, v in kwargs.items() if k in special or isinstance(v, list)]:
+        v = kwargs[k]
         if k in _DATE_FIELDS and isinstance(v, str):
-            v = date.fromisoformat(v)
+            kwargs[k] = date.fromisoformat(v)
         elif k == "violations":
-            v = tuple(Reason.from_json(r) for r in v or ())
+            kwargs[k] = tuple(Reason.from_json(r) for r in v or ())
         elif k == "exclusions":
-            v = tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until"))) for e in v or ())
+            kwargs[k] = tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until")))
+                              for e in v or ())
         elif isinstance(v, list):
-            v = tuple(v)
-        kwargs[k] = v
+            kwargs[k] = tuple(v)
+    if defaults is not None and required <= kwargs.keys():
+        # What the generated __init__ of a frozen dataclass without __post_init__ does
+        # (every field set, defaults for the missing ones), without one
+        # object.__setattr__ call per field.
+        obj = object.__new__(cls)
+        obj.__dict__.update(defaults)
+        obj.__dict__.update(kwargs)
+        return obj
     return cls(**kwargs)
 
 

@@ -49,6 +49,13 @@ class Verdict:
         }
 
 
+def _rank(r: SkinRecord) -> int:
+    """`r.rank`, without classifying the common record that has nothing in it (class none)."""
+    if r.redness == 0 and r.swelling == 0 and r.itch == 0 and r.burning == 0 and not r.flags:
+        return 0
+    return r.rank
+
+
 def _d(n: int) -> date:
     return date.fromordinal(n)
 
@@ -78,26 +85,37 @@ class Engine:
         skin = sorted(history.skin, key=lambda r: (r.date, r.seq, r.id))
         self._skin = skin
         self._skin_days = [r.date.toordinal() for r in skin]
-        self._skin_ranks = [r.rank for r in skin]
+        self._skin_ranks = [_rank(r) for r in skin]  # computed once: classify is not free
+        self._rank_of = {id(r): k for r, k in zip(skin, self._skin_ranks)}
         self._pauses = sorted(history.pauses, key=lambda p: p.start)
 
     # ------------------------------------------------------------------ rules
 
     def spacing(self, day: date, exclude: str | None = None, include_plans: bool = True,
-                ) -> Reason | None:
-        """Another session or live plan fewer than G days away blocks the date."""
+                fulfil: bool = True) -> Reason | None:
+        """Another session or live plan fewer than G days away blocks the date.
+
+        With `fulfil`, the date is checked for a session, and a session on a plan's day
+        carries that plan out: the plan is the session being checked, not another one.
+        Without it (a new plan), every live plan counts, its own day included.
+        """
         g = self.settings.spacing_days
         n = day.toordinal()
-        hits = self._spacing_hits(n, exclude, include_plans)
+        hits = self._spacing_hits(n, exclude, include_plans, fulfil)
         if not hits:
             return None
         nearest = min(hits, key=lambda h: (abs(h[0] - n), h[0]))
         until = n
         while True:
-            conflict = self._spacing_hits(until, exclude, include_plans)
+            conflict = self._spacing_hits(until, exclude, include_plans, fulfil)
             if not conflict:
                 break
-            until = max(c[0] for c in conflict) + g
+            # Every conflict c keeps blocking up to c + g - 1, except on a plan's own day,
+            # where a session carries that plan out: the next candidate is the nearest.
+            nxt = [c + g for c, _ in conflict]
+            if fulfil and exclude is None:
+                nxt += [c for c, kind in conflict if kind == "plan" and c > until]
+            until = min(nxt)
         what = "a planned session" if nearest[1] == "plan" else "a session"
         gap = abs(nearest[0] - n)
         when = "the same day" if gap == 0 else f"{_plural(gap, 'day')} away"
@@ -105,7 +123,7 @@ class Engine:
                f"{g} days between them")
         return Reason("spacing", msg, _d(until))
 
-    def _spacing_hits(self, n: int, exclude: str | None, include_plans: bool):
+    def _spacing_hits(self, n: int, exclude: str | None, include_plans: bool, fulfil: bool):
         g = self.settings.spacing_days
         hits = []
         lo, hi = n - g + 1, n + g - 1
@@ -115,9 +133,12 @@ class Engine:
                 hits.append((self._session_days[i], "session"))
             i += 1
         if include_plans:
+            own = fulfil and exclude is None  # skip the first plan on day n: it is this session
             i = bisect_left(self._plan_days, lo)
             while i < len(self._plan_days) and self._plan_days[i] <= hi:
-                if self._plans[i].id != exclude:
+                if own and self._plan_days[i] == n:
+                    own = False
+                elif self._plans[i].id != exclude:
                     hits.append((self._plan_days[i], "plan"))
                 i += 1
         return hits
@@ -170,7 +191,7 @@ class Engine:
 
     def _skin_blocks(self, n: int) -> SkinRecord | None:
         r = self._latest_skin(n)
-        return r if r is not None and r.rank == MODERATE else None
+        return r if r is not None and self._rank_of[id(r)] == MODERATE else None
 
     def skin_state(self, day: date) -> Reason | None:
         """Moderate irritation in the last 3 days blocks until it is 3 days old or a calmer record."""
@@ -187,8 +208,9 @@ class Engine:
 
     @cached_property
     def _hold_records(self) -> tuple[list[SkinRecord], list[SkinRecord]]:
-        severe = [r for r in self._skin if r.rank == SEVERE]
-        red = [r for r in self._skin if r.rank == RED_FLAG]
+        pairs = list(zip(self._skin, self._skin_ranks))
+        severe = [r for r, k in pairs if k == SEVERE]
+        red = [r for r, k in pairs if k == RED_FLAG]
         return severe, red
 
     def _open_holds(self, n: int, red_flag: bool) -> list[SkinRecord]:
@@ -247,11 +269,11 @@ class Engine:
     # -------------------------------------------------------------- verdicts
 
     def reasons(self, day: date, *, exclude: str | None = None, include_plans: bool = True,
-                ) -> list[Reason]:
+                fulfil: bool = True) -> list[Reason]:
         """Every non-duration rule that blocks the date, in the spec's order."""
         out = []
         for r in (
-            self.spacing(day, exclude, include_plans),
+            self.spacing(day, exclude, include_plans, fulfil),
             self.product_blackout(day),
             self.procedure_wait(day),
             self.injectable_wait(day),
@@ -265,11 +287,11 @@ class Engine:
         return out
 
     def earliest(self, day: date, *, exclude: str | None = None, include_plans: bool = True,
-                 ) -> date | None:
+                 fulfil: bool = True) -> date | None:
         """First date >= day that no rule but `duration` blocks; None while a hold is open."""
         d = day
         while True:
-            rs = self.reasons(d, exclude=exclude, include_plans=include_plans)
+            rs = self.reasons(d, exclude=exclude, include_plans=include_plans, fulfil=fulfil)
             if not rs:
                 return d
             if any(r.until is None for r in rs):
@@ -277,10 +299,13 @@ class Engine:
             d = max(r.until for r in rs)  # each `until` is > d, so this always advances
 
     def check(self, day: date, minutes: int | None = None, *, exclude: str | None = None,
-              include_plans: bool = True) -> Verdict:
-        """May a session of `minutes` (or any length) happen on `day`?"""
+              include_plans: bool = True, fulfil: bool = True) -> Verdict:
+        """May a session of `minutes` (or any length) happen on `day`?
+
+        `fulfil=False` asks for a new plan instead: then a plan already on that day counts.
+        """
         cap = self.cap(day)
-        reasons = self.reasons(day, exclude=exclude, include_plans=include_plans)
+        reasons = self.reasons(day, exclude=exclude, include_plans=include_plans, fulfil=fulfil)
         if minutes is not None and not MIN_MINUTES <= minutes <= cap:
             reasons.insert(1 if reasons and reasons[0].rule == "spacing" else 0, Reason(
                 "duration",
@@ -289,7 +314,7 @@ class Engine:
                 None,
             ))
         earliest = day if not [r for r in reasons if r.rule != "duration"] else self.earliest(
-            day, exclude=exclude, include_plans=include_plans)
+            day, exclude=exclude, include_plans=include_plans, fulfil=fulfil)
         return Verdict(day, not reasons, MIN_MINUTES, cap, earliest, tuple(reasons))
 
     def plan_verdict(self, plan: Plan) -> Verdict:
@@ -315,10 +340,10 @@ class Engine:
         Resets (moderate+ records, resolved holds) on a day come before sessions on it.
         """
         events: list[tuple[int, int, Session | None]] = []
-        for r in self._skin:
-            if r.rank >= MODERATE:
+        for r, rank in zip(self._skin, self._skin_ranks):
+            if rank >= MODERATE:
                 events.append((r.date.toordinal(), 0, None))
-            if r.rank >= SEVERE and r.resolved_on is not None:
+            if rank >= SEVERE and r.resolved_on is not None:
                 events.append((r.resolved_on.toordinal(), 0, None))
         for s in self._sessions:
             events.append((s.date.toordinal(), 1, s))
@@ -400,19 +425,21 @@ class Engine:
             mark(p, p + st.injectable_wait_days - 1)
         for p in self._pauses:
             mark(p.start.toordinal(), p.end.toordinal())
-        latest: dict[int, SkinRecord] = {}
-        for r in self._skin:  # sorted: later records overwrite, leaving the latest per day
-            n = r.date.toordinal()
-            for d in (n, n + 1, n + 2):
-                latest[d] = r
-            if r.rank == SEVERE:
+        # skin-state: a day is blocked when the latest record dated in [day-2, day] is
+        # moderate. Records are sorted by date, then entry: keep the last rank per date;
+        # a date's last record then covers its day and the next two, up to the next date.
+        last_rank: dict[int, int] = {}
+        for n, rank, r in zip(self._skin_days, self._skin_ranks, self._skin):
+            last_rank[n] = rank
+            if rank == SEVERE:
                 end_hold = r.resolved_on.toordinal() - 1 if r.resolved_on else b
                 mark(n, end_hold)
-            elif r.rank == RED_FLAG:
+            elif rank == RED_FLAG:
                 end_hold = (r.resolved_on.toordinal() - 1
                             if r.resolved_on and r.cleared_by_clinician else b)
                 mark(n, end_hold)
-        for d, r in latest.items():
-            if r.rank == MODERATE:
-                mark(d, d)
+        days = list(last_rank)
+        for i, n in enumerate(days):
+            if last_rank[n] == MODERATE:
+                mark(n, n + 2 if i + 1 == len(days) else min(n + 2, days[i + 1] - 1))
         return flags

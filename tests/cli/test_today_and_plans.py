@@ -237,8 +237,9 @@ def test_status_json_shape(acu):
     assert s["today"] == "2026-12-01" and s["allowed"] is False and s["max_minutes"] == 10
     assert [r["rule"] for r in s["reasons"]] == ["spacing", "product-blackout"]
     assert set(s["reasons"][0]) == {"rule", "message", "until"}
-    assert [r["until"] for r in s["reasons"]] == ["2026-12-11", "2026-12-04"]
-    assert s["earliest"] == "2026-12-11"
+    # on the plan's own day a session carries the plan out, so spacing ends there
+    assert [r["until"] for r in s["reasons"]] == ["2026-12-04", "2026-12-04"]
+    assert s["earliest"] == "2026-12-04"
     assert s["next_plan"] == {"id": pid, "date": "2026-12-04", "minutes": 10, "routine": None,
                               "allowed": True, "reasons": []}
     assert set(s["streak"]) == {"sessions", "checkins", "score"}

@@ -33,7 +33,9 @@ def test_spacing_day_6_blocked_day_7_allowed():
 
 def test_spacing_counts_live_plans_but_not_missed_ones():
     h = History(plans=(Plan("p", d(10), 10),))
-    assert rules_on(h, d(5)) == {"spacing": d(17)}
+    assert rules_on(h, d(5)) == {"spacing": d(10)}  # on d(10) a session carries the plan out
+    assert {r.rule: r.until for r in Engine(h, Settings(), T).check(d(5), fulfil=False).reasons
+            } == {"spacing": d(17)}  # a second plan must keep 7 days from it
     # on d(12) the plan on d(10) is in the past and did not happen: it does not block
     assert rules_on(h, d(13), today=d(12)) == {}
 
@@ -41,6 +43,8 @@ def test_spacing_counts_live_plans_but_not_missed_ones():
 def test_spacing_until_skips_over_a_chain_of_sessions():
     h = History(sessions=(Session("a", d(0), 10),), plans=(Plan("p", d(8), 10),))
     r = Engine(h, Settings(), T).spacing(d(3))
+    assert r is not None and r.until == d(8)  # d(7) is 1 day before the plan; d(8) is its day
+    r = Engine(h, Settings(), T).spacing(d(3), fulfil=False)
     assert r is not None and r.until == d(15)
 
 
@@ -48,7 +52,9 @@ def test_check_excludes_the_plan_being_checked():
     plan = Plan("p", d(3), 10)
     eng = Engine(History(plans=(plan,)), Settings(), T)
     assert eng.plan_verdict(plan).allowed
-    assert not eng.check(d(3)).allowed
+    assert eng.check(d(3)).allowed  # a session that day carries the plan out
+    assert not eng.check(d(3), fulfil=False).allowed  # a second plan that day does not
+    assert not eng.check(d(4)).allowed
 
 
 def test_product_blackout_p3_blocked_p4_allowed():
@@ -273,3 +279,12 @@ def test_settings_only_stricter():
         apply_settings(Settings(), {"spacing_days": 10})  # cadence 7 would be below spacing
     s = apply_settings(Settings(), {"spacing_days": 10, "cadence_days": 14})
     assert (s.spacing_days, s.cadence_days) == (10, 14)
+
+
+def test_a_session_on_a_plans_day_carries_it_out_but_a_second_plan_conflicts():
+    h = History(plans=(Plan("p", T, 10),))
+    eng = Engine(h, Settings(), T)
+    assert eng.check(T, 10).allowed  # starting today's planned session
+    assert not eng.check(d(3)).allowed  # another day near the plan
+    second = eng.check(T, 10, fulfil=False)  # planning the same day again
+    assert [r.rule for r in second.reasons] == ["spacing"] and second.earliest == d(7)

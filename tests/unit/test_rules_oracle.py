@@ -52,8 +52,11 @@ def oracle_blocking(h: History, s: Settings, D: date, today: date) -> dict[str, 
         for x in h.sessions:
             if abs((d - x.date).days) < s.spacing_days:
                 return True
-        for p in h.plans:
-            if p.fulfilled_by is None and p.date >= today and abs((d - p.date).days) < s.spacing_days:
+        live = sorted((p for p in h.plans if p.fulfilled_by is None and p.date >= today),
+                      key=lambda p: (p.date, p.id))
+        own = next((p for p in live if p.date == d), None)  # a session on d carries it out
+        for p in live:
+            if p is not own and abs((d - p.date).days) < s.spacing_days:
                 return True
         return False
 

@@ -146,3 +146,11 @@ def test_resolve_refuses_records_that_are_not_open_holds(planner, today, journal
     with pytest.raises(BadInput, match="already resolved"):
         planner.resolve([severe.id], today)
     assert journal_path.read_bytes() == before
+
+
+def test_planning_today_then_starting_today(planner, today):
+    planner.plan(today, 5)
+    assert planner.today_view().verdict.allowed
+    assert planner.start_check(5).allowed
+    with pytest.raises(Refused):
+        planner.plan(today, 5)
