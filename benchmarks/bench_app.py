@@ -1,0 +1,55 @@
+"""App start-up: process start to the first frame of Today, against a minimal Textual app.
+
+    python benchmarks/bench_app.py --years 10 [--rounds 15]
+
+Both run headless at 80x24 through benchmarks/app_probe.py, which reports the time
+from just before the parent started the process to Textual's Ready event (first
+screen laid out and composited). The floor is a minimal Textual app (Header, one
+Static, Footer) started in the same run, interleaved. Goal <= 1.3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import PY, ROOT, Row, env, interleaved, journal_copy, median  # noqa: E402
+
+PROBE = str(ROOT / "benchmarks" / "app_probe.py")
+
+
+def first_frame(*args: str) -> float:
+    t0 = time.time()
+    r = subprocess.run([PY, PROBE, args[0], repr(t0), *args[1:]], capture_output=True,
+                       text=True, env=env(), cwd=ROOT, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError(f"app probe {args[0]} failed: {r.stderr[-800:]}")
+    return float(r.stdout.strip().splitlines()[-1])
+
+
+def rows(years: float, rounds: int) -> list[Row]:
+    path = journal_copy(years, f"app-{years:g}")
+    t = interleaved({"minimal": lambda: first_frame("minimal"),
+                     "acuplan": lambda: first_frame("acuplan", str(path))}, rounds)
+    return [Row("app start to first frame of Today", years, median(t["acuplan"]),
+                median(t["minimal"]), 1.3, "x", "python benchmarks/bench_app.py --years Y",
+                "floor = minimal Textual app")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--years", type=float, action="append")
+    ap.add_argument("--rounds", type=int, default=15)
+    a = ap.parse_args()
+    for y in a.years or [10]:
+        for r in rows(y, a.rounds):
+            print(r.text(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""The speed-ups must not change a single answer.
+
+- `from_doc` builds the same records as the plain dataclass constructor;
+- the rule engine's once-per-record class ranks equal the records' own, and its
+  blocked-day map is the one the record-by-record version gave.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reliability_support import generator  # noqa: E402
+
+from planner.domain import models  # noqa: E402
+from planner.domain.models import Exclusion, Reason, parse_iso  # noqa: E402
+from planner.records import SINGLES, TABLES  # noqa: E402
+
+
+def original_from_doc(cls, doc):  # models.from_doc as it was, verbatim
+    kwargs = {}
+    names = {f.name: f for f in fields(cls)}
+    for k, v in doc.items():
+        if k not in names:
+            continue
+        if k in models._DATE_FIELDS and isinstance(v, str):
+            v = date.fromisoformat(v)
+        elif k == "violations":
+            v = tuple(Reason.from_json(r) for r in v or ())
+        elif k == "exclusions":
+            v = tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until")))
+                      for e in v or ())
+        elif isinstance(v, list):
+            v = tuple(v)
+        kwargs[k] = v
+    return cls(**kwargs)
+
+
+def _result(f, cls, doc):
+    try:
+        r = f(cls, doc)
+    except Exception as e:  # noqa: BLE001 - the same failure is part of "the same"
+        return ("error", type(e), str(e))
+    return ("ok", repr(r), r, tuple(type(getattr(r, f.name)) for f in fields(cls)))
+
+
+def test_from_doc_builds_the_same_records_as_the_constructor():
+    tables = generator().make_tables(2, seed=3)
+    n = 0
+    for table, cls in {**TABLES, **SINGLES}.items():
+        for doc in tables.get(table, []):
+            variants = [doc, {**doc, "unknown": [1, 2]}, {k: v for k, v in doc.items() if k != "id"},
+                        {**doc, "note": ["a", "list"]}, {**doc, "date": None},
+                        {**doc, "date": "2026-02-30"}, {**doc, "date": ["2026-01-01"]}]
+            for d in variants:
+                a, b = _result(models.from_doc, cls, d), _result(original_from_doc, cls, d)
+                assert a[:2] == b[:2] and a[2:] == b[2:] if a[0] == "ok" else a == b, (table, d)
+                n += 1
+    assert n > 1000
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=st.dictionaries(st.sampled_from(["id", "date", "kind", "redness", "flags",
+                                            "violations", "exclusions", "start", "end",
+                                            "resolved_on", "until", "x"]),
+                           st.none() | st.integers(-3, 3) | st.text(max_size=3)
+                           | st.sampled_from(["2026-01-01", "2026-13-01"])
+                           | st.lists(st.text(max_size=2), max_size=2), max_size=8),
+       cls=st.sampled_from([*TABLES.values(), *SINGLES.values()]))
+def test_from_doc_on_arbitrary_docs(doc, cls):
+    a, b = _result(models.from_doc, cls, doc), _result(original_from_doc, cls, doc)
+    assert (a[:2] == b[:2] and a[3:] == b[3:]) if a[0] == "ok" else a == b
+
+
+def test_engine_ranks_equal_the_records_own():
+    from planner.domain.rules import Engine
+    from planner.records import state_from
+
+    tables = generator().make_tables(3, seed=9)
+    st_ = state_from(lambda t: tables.get(t, []))
+    eng = Engine(st_.history, st_.settings, date(2026, 12, 1))
+    assert eng._skin_ranks == [r.rank for r in eng._skin]
+    assert len(set(eng._skin_ranks)) >= 3  # the generated journal has several classes
+
+
+def original_blocked_days(eng, start: date, end: date) -> bytearray:  # as it was, verbatim
+    from planner.domain.rules import MODERATE, RED_FLAG, SEVERE
+
+    a, b = start.toordinal(), end.toordinal()
+    size = b - a + 1
+    if size <= 0:
+        return bytearray()
+    flags = bytearray(size)
+
+    def mark(lo, hi):
+        lo, hi = max(lo, a), min(hi, b)
+        if lo <= hi:
+            flags[lo - a:hi - a + 1] = b"\x01" * (hi - lo + 1)
+
+    st_ = eng.settings
+    for p in eng._product_days:
+        mark(p, p + st_.product_blackout_days)
+    for p in eng._procedure_days:
+        mark(p, p + st_.procedure_wait_days - 1)
+    for p in eng._injectable_days:
+        mark(p, p + st_.injectable_wait_days - 1)
+    for p in eng._pauses:
+        mark(p.start.toordinal(), p.end.toordinal())
+    latest = {}
+    for r in eng._skin:
+        n = r.date.toordinal()
+        for d in (n, n + 1, n + 2):
+            latest[d] = r
+        if r.rank == SEVERE:
+            mark(n, r.resolved_on.toordinal() - 1 if r.resolved_on else b)
+        elif r.rank == RED_FLAG:
+            mark(n, r.resolved_on.toordinal() - 1 if r.resolved_on and r.cleared_by_clinician
+                 else b)
+    for d, r in latest.items():
+        if r.rank == MODERATE:
+            mark(d, d)
+    return flags
+
+
+skin_st = st.lists(st.tuples(st.integers(0, 40), st.sampled_from([0, 0, 1, 2, 2, 3]),
+                             st.sampled_from([(), (), ("peeling",), ("pus",)]),
+                             st.none() | st.integers(0, 10), st.booleans()), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(skin=skin_st, span=st.tuples(st.integers(-5, 30), st.integers(0, 60)))
+def test_blocked_days_as_before(skin, span):
+    from datetime import timedelta
+
+    from planner.domain.models import History, Settings, SkinRecord
+    from planner.domain.rules import Engine
+
+    d0 = date(2026, 1, 1)
+    recs = tuple(SkinRecord(id=f"r{i}", date=d0 + timedelta(days=day), redness=red, flags=fl,
+                            resolved_on=None if res is None else d0 + timedelta(days=day + res),
+                            cleared_by_clinician=clr, seq=i)
+                 for i, (day, red, fl, res, clr) in enumerate(skin))
+    eng = Engine(History(skin=recs), Settings(), d0 + timedelta(days=30))
+    start = d0 + timedelta(days=span[0])
+    end = start + timedelta(days=span[1])
+    assert eng.blocked_days(start, end) == original_blocked_days(eng, start, end)

@@ -1,0 +1,165 @@
+"""Kill -9 torture (issue item 1): a writer killed at random moments loses nothing.
+
+A writer process performs a seeded stream of inserts, edits, deletes and
+two-record transactions through the journal layer and reports each write
+once it returned. The parent kills it with SIGKILL at a random moment, then
+checks the file: it must be readable, and equal either the state after every
+confirmed write or that state plus the one write in flight. The next trial
+starts from whatever the last one left, so damage would accumulate.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reliability_support import FULL, HERE, child_env, generator, load_module, temp_files  # noqa: E402
+
+from planner.store import Journal, StoreError
+
+
+class Server:
+    """The fork server of torture_child.py, with a line queue so reads can time out."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "torture_child.py")],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=child_env(), bufsize=0)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        assert self.next_line(60) == "server ready"
+
+    def _pump(self) -> None:
+        for raw in self.proc.stdout:
+            self.lines.put((time.monotonic(), raw.decode().rstrip("\n")))
+        self.lines.put((time.monotonic(), None))
+
+    def next_line(self, timeout: float) -> str:
+        return self.next_timed(timeout)[1]
+
+    def next_timed(self, timeout: float) -> tuple[float, str]:
+        t, line = self.lines.get(timeout=timeout)
+        assert line is not None, "the torture server exited"
+        return t, line
+
+    def run(self, path: Path, seed: int) -> None:
+        self.proc.stdin.write(f"run {path} {seed}\n".encode())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def torture(tmp_path: Path, years: float, trials: int, seed: int) -> dict:
+    child = load_module("acu_torture_child", HERE / "torture_child.py")
+    path = tmp_path / "data" / "journal.json"
+    tables = generator().make_journal(path, years, seed=seed)
+    records = sum(len(v) for v in tables.values())
+    rng = random.Random(seed)
+    outcomes: Counter = Counter()
+    failures: list[str] = []
+    confirmed_total = temps_seen = 0
+    per_write = 0.02  # seconds, refined from what the writers report
+    server = Server()
+    try:
+        before = Journal(path).snapshot()
+        for trial in range(trials):
+            model = child.model_of(before)  # what the last trial left (checked below)
+            server.run(path, seed * 100_000 + trial)
+            t_ready, line = server.next_timed(120)
+            pid_text, _, word = line.partition(" ")
+            assert word == "ready", line
+            pid = int(pid_text)
+            time.sleep(rng.uniform(0, 4 * per_write))
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            confirmed, t_last, status = 0, t_ready, None
+            while status is None:
+                t, line = server.next_timed(120)
+                parts = line.split()
+                if parts[0] == "done":
+                    status = int(parts[2])
+                elif parts[1] == "ok":
+                    confirmed, t_last = int(parts[2]), t
+                else:
+                    failures.append(f"trial {trial}: writer said {line!r}")
+            if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
+                failures.append(f"trial {trial}: writer was not killed by SIGKILL ({status})")
+            if confirmed:
+                per_write = 0.8 * per_write + 0.2 * ((t_last - t_ready) / confirmed)
+            else:  # killed before the first write returned: aim a little later next time
+                per_write = min(per_write * 1.25, 5.0)
+            confirmed_total += confirmed
+            temps_seen += bool(temp_files(path.parent))
+
+            try:
+                after = Journal(path).snapshot()
+            except StoreError as e:
+                outcomes["unreadable"] += 1
+                failures.append(f"trial {trial}: unreadable after kill: {e}")
+                break
+            actual = {t: docs for t, docs in after.items() if docs}
+            in_flight = None
+            for n, op in child.stream(seed * 100_000 + trial, model):
+                if n > confirmed:
+                    in_flight = op
+                    break
+            if actual == child.as_snapshot(model):
+                outcomes["confirmed state"] += 1
+            else:
+                child.apply(model, in_flight)
+                if actual == child.as_snapshot(model):
+                    outcomes["confirmed + in-flight write"] += 1
+                else:
+                    outcomes["wrong"] += 1
+                    failures.append(f"trial {trial}: the file is neither the confirmed state "
+                                    f"({confirmed} writes) nor that plus the write in flight")
+                    break
+            before = after
+            if stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+                failures.append(f"trial {trial}: journal mode changed")
+    finally:
+        server.close()
+    # one more ordinary write cleans up what crashed writers left, and works
+    Journal(path).insert("skin", {"date": "2026-12-01", "kind": "checkin"})
+    leftover = temp_files(path.parent)
+    return {"records": records, "trials": trials, "outcomes": outcomes, "failures": failures,
+            "confirmed": confirmed_total, "temps_seen": temps_seen, "leftover": leftover}
+
+
+def check(result: dict, figures, label: str) -> None:
+    o = result["outcomes"]
+    figures(f"kill -9 torture, {label} ({result['records']:,} records): "
+            f"{result['trials']} kills, {result['confirmed']} confirmed writes, "
+            f"{o['unreadable']} unreadable, {o['wrong']} lost/wrong; file = confirmed state "
+            f"{o['confirmed state']}x, = confirmed + in-flight {o['confirmed + in-flight write']}x; "
+            f"temp file left by a kill {result['temps_seen']}x (removed by the next write)")
+    assert result["failures"] == []
+    assert o["unreadable"] == 0 and o["wrong"] == 0
+    assert sum(o.values()) == result["trials"]
+    assert result["confirmed"] > 0  # the writers really wrote before dying
+    assert result["leftover"] == []
+
+
+def test_kill9_quick(tmp_path, figures):
+    check(torture(tmp_path, years=1, trials=100, seed=11), figures, "quick")
+
+
+@pytest.mark.torture
+@pytest.mark.parametrize("years,label", [(10, "full 5k"), (95, "full 50k")])
+def test_kill9_full(tmp_path, figures, years, label):
+    assert FULL
+    check(torture(tmp_path, years=years, trials=1000, seed=int(years)), figures, label)
