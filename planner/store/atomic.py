@@ -69,6 +69,14 @@ def write_new(path: Path, data: bytes) -> os.stat_result:
         raise
 
 
+class NotDurable(OSError):
+    """The new file is in place, but its directory could not be fsynced."""
+
+    def __init__(self, errno_: int | None, strerror: str | None, stat: os.stat_result):
+        super().__init__(errno_, strerror)
+        self.stat = stat
+
+
 def atomic_write(path: Path, data: bytes, *,
                  before_replace: Callable[[], None] | None = None) -> os.stat_result:
     """Replace `path` with `data` atomically and durably; return the new file's stat.
@@ -89,8 +97,9 @@ def atomic_write(path: Path, data: bytes, *,
         raise
     try:
         fsync_dir(path.parent)
-    except OSError:
-        pass  # the rename is already visible: reporting "unchanged" now would be false
+    except OSError as e:
+        # The rename is visible, so "unchanged" would be false; but it may not be durable.
+        raise NotDurable(e.errno, e.strerror, st) from e
     return st
 
 

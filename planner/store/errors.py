@@ -73,6 +73,17 @@ class JournalWriteError(StoreError):
                          f"the journal is unchanged")
 
 
+class JournalNotDurable(StoreError):
+    """The change is in the file, but the directory sync failed: a power cut may undo it."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = Path(path)
+        self.error = error
+        what = error.strerror or str(error)
+        super().__init__(f"wrote {self.path}, but could not sync its directory ({what}); "
+                         "the change is saved but may not survive a power loss")
+
+
 class RecordNotFound(KeyError):
     """No record with that id in that table: a user error (exit 2)."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import atomic
-from .errors import ImportRefused, JournalWriteError
+from .errors import ImportRefused, JournalNotDurable, JournalWriteError
 from .migrations import CURRENT_SCHEMA, META, migrate
 from .reader import BadJournal, check_tables
 
@@ -139,6 +139,8 @@ def write_private(path: Path, text: str) -> None:
     path = Path(path)
     try:
         atomic.atomic_write(path, text.encode("utf-8", "backslashreplace"))
+    except atomic.NotDurable as e:
+        raise JournalNotDurable(path, e) from e
     except OSError as e:
         raise JournalWriteError(path, e) from e
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import atomic, codec, reader
-from .errors import JournalUnreadable, JournalWriteError, NewerSchema
+from .errors import JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema
 from .lock import locked, timeout_from_env
 from .migrations import CURRENT_SCHEMA, META, Raw
 from .rotation import Rotation
@@ -169,6 +169,11 @@ class Journal:
             rotation = Rotation(self.path, today,
                                 migrating_to=CURRENT_SCHEMA if migrating else None)
             st = atomic.atomic_write(self.path, payload, before_replace=rotation.keep)
+        except atomic.NotDurable as e:
+            rotation.prune()
+            with self._mutex:
+                self._state = State(reader.signature_of(e.stat), data, CURRENT_SCHEMA, index)
+            raise JournalNotDurable(self.path, e) from e
         except OSError as e:
             if rotation is not None:
                 rotation.undo()

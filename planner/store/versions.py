@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import atomic, layout, reader
-from .errors import JournalUnreadable, JournalWriteError, NewerSchema, UnknownVersion
+from .errors import (
+    JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema, UnknownVersion,
+)
 from .lock import locked, timeout_from_env
 from .migrations import CURRENT_SCHEMA, META
 
@@ -56,7 +58,11 @@ def list_versions(path: Path) -> list[Version]:
     """Every kept version of the journal at `path`, newest first, each checked."""
     path = Path(path)
     versions = []
-    for mtime, s in _ordered(path):
+    try:
+        ordered = _ordered(path)
+    except OSError as e:  # the directory cannot be listed: a storage problem (exit 4)
+        raise JournalWriteError(path, e) from e
+    for mtime, s in ordered:
         counts, error = _check(s.path)
         versions.append(Version(s.path, s.kind, s.label, mtime, error is None,
                                 counts or {}, error))
@@ -74,7 +80,10 @@ def newest_readable(path: Path) -> Path | None:
 def find_version(path: Path, version: str | Path) -> Path:
     """A version by label ("prev-000123"), file name, or path; UnknownVersion if none."""
     path = Path(path)
-    known = layout.siblings(path)
+    try:
+        known = layout.siblings(path)
+    except OSError as e:  # the directory cannot be listed: a storage problem (exit 4)
+        raise JournalWriteError(path, e) from e
     if isinstance(version, str):
         for s in known:
             if version in (s.label, s.path.name):
@@ -112,6 +121,8 @@ def restore(path: Path, version: str | Path, *, lock_timeout: float | None = Non
         mover = _Aside(path)
         try:
             atomic.atomic_write(path, payload, before_replace=mover.move)
+        except atomic.NotDurable as e:  # restored, and the bad file is aside: keep both
+            raise JournalNotDurable(path, e) from e
         except OSError as e:
             mover.undo()
             raise JournalWriteError(path, e) from e

@@ -172,8 +172,6 @@ def test_every_step_failing_once_or_for_good(template, tmp_path, monkeypatch, op
     for step in STEPS:
         if op_name == "restore" and step.startswith("keep-version"):
             continue  # a restore keeps the old file aside by rename/link, not as a version
-        if op_name == "restore" and step == "list-dir":
-            continue  # known bug, see test_restore_when_the_directory_cannot_be_listed
         for persistent in (False, True):
             for k in range(1, 60):
                 path = _fresh(template, tmp_path / "run")
@@ -267,8 +265,6 @@ def test_a_failed_write_in_one_process_is_not_seen_by_another(template, tmp_path
     assert not any(d["id"] == "new" for d in writer.snapshot()["skin"])
 
 
-@pytest.mark.xfail(strict=True, reason="planner/store/versions.py find_version() lets the "
-                   "OSError of os.listdir escape: the CLI exits 1 'internal problem', not 4")
 def test_restore_when_the_directory_cannot_be_listed(template, tmp_path, monkeypatch):
     path = _fresh(template, tmp_path / "run")
     before = dir_state(path.parent)
