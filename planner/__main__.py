@@ -1,4 +1,6 @@
-from planner.cli import main
+"""`python -m planner`: the same entry as the `acuplan` script."""
+
+from planner.cli_fast import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -6,13 +6,82 @@ problem other than an unusable journal, goes to the full command line
 (`planner.cli.main`), which then gives the usual output and exit code. The
 status itself only reads, so handing over after a failed attempt is safe.
 
-To use it, point the entry points here: `acuplan = "planner.cli_fast:run"` and
-`planner/__main__.py` calling `run()`.
+A prompt asks the same question many times a day while the journal rarely
+changes, so the answer is kept in `<journal>.status-cache`, keyed by the journal
+file's identity (device, inode, size, mtime), the day and the code; any write to
+the journal replaces the file and so misses the cache. `acuplan` and
+`python -m planner` both start here.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+
+CACHE_SUFFIX = ".status-cache"
+
+
+def _code_stamp() -> int:
+    """Newest mtime of the code that decides the status: a changed program never reads
+    an answer cached by an older one."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    newest = 0
+    for folder in (here, os.path.join(here, "domain"), os.path.join(here, "store")):
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.endswith(".py"):
+                    newest = max(newest, e.stat().st_mtime_ns)
+    return newest
+
+
+def _cache_key(path: str, today: str) -> list | None:
+    """What the cached answer depends on: the journal file as it is now, the day, the code."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, today, _code_stamp()]
+
+
+def _cached(path: str, key: list, as_json: bool) -> str | None:
+    """The stored answer if it was computed for exactly this key, else None."""
+    try:
+        with open(path + CACHE_SUFFIX, encoding="utf-8") as f:
+            doc = json.load(f)
+        if doc.get("key") == key:
+            text = doc["json" if as_json else "line"]
+            return text if isinstance(text, str) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
+def _emit(text: str) -> None:
+    """Print a cached answer as cli_output.write would, without importing it."""
+    line = text + "\n"
+    try:
+        sys.stdout.write(line)
+    except UnicodeEncodeError:
+        enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+        sys.stdout.write(line.encode(enc, "backslashreplace").decode(enc, "replace"))
+
+
+def _store(path: str, key: list, line: str, as_json_text: str) -> None:
+    """Keep the answer for the next prompt (atomic, 0600); any failure just skips it."""
+    from .store import atomic
+
+    target = path + CACHE_SUFFIX
+    tmp = f"{target}.tmp-{os.getpid()}"
+    try:
+        atomic.write_new(tmp, json.dumps({"key": key, "line": line, "json": as_json_text})
+                         .encode("utf-8"))
+        os.replace(tmp, target)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _parse(args: list[str]) -> tuple[str | None, str | None, bool] | None:
@@ -43,28 +112,35 @@ def _parse(args: list[str]) -> tuple[str | None, str | None, bool] | None:
 
 def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None:
     """Print the status and return the exit code; None to hand over to the full CLI."""
-    from . import cli_output as out
     from .context import journal_path, parse_date, today_from
-    from .service import Planner
-    from .store.errors import StoreError
-    from .store.journal import Journal
 
     try:
         today = parse_date(today_text) if today_text is not None else today_from(None)
         if db is not None and not db:
             return None
-        path = journal_path(db)
+        path = str(journal_path(db))
     except ValueError:
         return None
+    key = _cache_key(path, today.isoformat())
+    hit = _cached(path, key, as_json) if key is not None else None
+    if hit is not None:
+        _emit(hit)
+        return 0
+
+    from . import cli_output as out
+    from .service import Planner
+    from .store.errors import StoreError
+    from .store.journal import Journal
+
     try:
         view = Planner(Journal(path), today).today_view()
     except StoreError as e:
         out.error(str(e))
         return 4
-    if as_json:
-        out.dump_json(view.to_json())
-    else:
-        out.write(out.status_line(view))
+    line, as_json_text = out.status_line(view), out.json_text(view.to_json())
+    out.write(as_json_text if as_json else line)
+    if key is not None and _cache_key(path, today.isoformat()) == key:
+        _store(path, key, line, as_json_text)  # only if the journal did not change meanwhile
     return 0
 
 

@@ -34,13 +34,17 @@ def error(message: str) -> None:
     write("error: " + " ".join(str(message).split()), err=True)
 
 
-def dump_json(value: Any) -> None:
+def json_text(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=2)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in stored text: escape it
         text = json.dumps(value, ensure_ascii=True, indent=2)
-    write(text)
+    return text
+
+
+def dump_json(value: Any) -> None:
+    write(json_text(value))
 
 
 def one_line(text: Any) -> str:

@@ -73,13 +73,15 @@ def test_reading_commands_never_import_textual(journal_path, args):
     assert r.stdout.strip().endswith("clean")
 
 
-def test_status_importtime_has_no_textual(journal_path):
+@pytest.mark.parametrize("command,entry", [("status", "planner.cli_fast"),
+                                           ("streak", "planner.cli")])
+def test_status_importtime_has_no_textual(journal_path, command, entry):
     r = _run(["-X", "importtime", "-m", "planner", "--db", str(journal_path), "--today",
-              "2026-12-01", "status"])
+              "2026-12-01", command])
     assert r.returncode == 0
     imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines()
                 if line.startswith("import time:")]
-    assert "planner.cli" in imported
+    assert entry in imported  # the run really went through that entry point
     assert not [m for m in imported if m.split(".")[0] == "textual"]
 
 
@@ -159,3 +161,40 @@ def test_fast_status_hands_everything_else_to_the_full_cli(acu):
     r = _fast(["--db", db, "--today", "2026-12-01", "status"])
     assert r.returncode == 4 and str(acu.path) in r.stderr and "CLICK=False" in r.stderr
     assert acu.path.read_bytes() == b"junk"
+
+
+# ------------------------------------------------------------------ the status cache
+
+def _cache(path) -> Path:
+    return Path(str(path) + ".status-cache")
+
+
+def test_status_cache_answers_like_a_fresh_computation(acu):
+    acu.ok("log", "product", "retinoid")
+    args = ["--db", str(acu.path), "--today", "2026-12-01", "status"]
+    first = _fast(args)
+    assert _cache(acu.path).exists() and _cache(acu.path).stat().st_mode & 0o777 == 0o600
+    again = _fast(args)
+    assert again.stdout == first.stdout == acu.ok("status").stdout
+    assert _fast([*args, "--json"]).stdout == acu.ok("status", "--json").stdout
+
+
+def test_status_cache_misses_after_any_write_or_on_a_new_day(acu):
+    args = ["--db", str(acu.path), "--today", "2026-12-01", "status"]
+    acu.ok("log", "session", "--date", "2026-11-20", "--minutes", "5")
+    assert "today OK" in _fast(args).stdout
+    acu.ok("log", "product", "scrub")  # written after the answer was cached
+    assert "product-blackout" in _fast(args).stdout
+    later = ["--db", str(acu.path), "--today", "2026-12-06", "status"]
+    assert _fast(later).stdout == acu.ok("status", today="2026-12-06").stdout
+
+
+def test_a_damaged_cache_is_ignored_and_a_damaged_journal_still_exits_4(acu):
+    acu.ok("log", "product", "scrub")
+    args = ["--db", str(acu.path), "--today", "2026-12-01", "status"]
+    _fast(args)
+    _cache(acu.path).write_text("{not json")
+    assert _fast(args).stdout == acu.ok("status").stdout
+    acu.path.write_bytes(b"junk")
+    r = _fast(args)
+    assert r.returncode == 4 and str(acu.path) in r.stderr
