@@ -17,9 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static,
+    Checkbox, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static,
 )
 from textual.widgets.selection_list import Selection
 
@@ -32,7 +32,7 @@ from ...domain.vocabulary import (
 from ...service import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
 from ...store.errors import StoreError
 from ..widgets.rec_forms import (
-    ConfirmScreen, FieldError, MessageScreen, error_text, guard, parse_day, parse_int,
+    ConfirmScreen, FieldError, FormModal, MessageScreen, error_text, guard, parse_day, parse_int,
 )
 from ..widgets.ticks import TickCheckbox, TickSelectionList
 
@@ -200,13 +200,8 @@ def _row(label: str, *widgets, hint: Static | None = None) -> Horizontal:
 
 # ------------------------------------------------------------------ skin form
 
-class SkinFormScreen(ModalScreen[SkinResult | None]):
+class SkinFormScreen(FormModal):
     """A check-in or a reaction, new or edited. Dismisses with the SkinResult or None."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, kind: str = "checkin", session_id: str | None = None,
                  record: dict | None = None) -> None:
@@ -254,9 +249,7 @@ class SkinFormScreen(ModalScreen[SkinResult | None]):
                                          placeholder="anything worth remembering", compact=True))
                 yield FieldError(id="err-note")
             yield FieldError(id="err-form")
-            with Horizontal(classes="rec-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield self.buttons()
 
     def _session_options(self) -> list[tuple[str, str]]:
         sessions = sorted(_planner(self).state().history.sessions,
@@ -306,23 +299,6 @@ class SkinFormScreen(ModalScreen[SkinResult | None]):
             self.query_one(f"#err-{name}", FieldError).clear()
         elif name == "date":
             self.query_one("#err-date", FieldError).clear()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @guard
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    @guard
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     # ............................................................. save
 
@@ -437,13 +413,8 @@ def skin_result_message(result: SkinResult, today: date) -> tuple[str, list[str]
 
 # -------------------------------------------------------------- activity form
 
-class ActivityFormScreen(ModalScreen[dict | None]):
+class ActivityFormScreen(FormModal):
     """A product use, procedure or injectable, new or edited; shows its effect on sessions."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, table: str, record: dict | None = None) -> None:
         if table not in ACTIVITY:
@@ -471,30 +442,11 @@ class ActivityFormScreen(ModalScreen[dict | None]):
                                          placeholder="product name, clinic, …", compact=True))
                 yield FieldError(id="err-note")
             yield FieldError(id="err-form")
-            with Horizontal(classes="rec-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield self.buttons()
 
     @guard
     def on_mount(self) -> None:
         self.query_one("#f-kind", Select).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @guard
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    @guard
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     @guard
     def action_save(self) -> None:
@@ -558,17 +510,12 @@ def activity_impact(planner, table: str, day: date) -> list[str]:
 
 # --------------------------------------------------------------- resolve form
 
-class SessionFormScreen(ModalScreen[dict | None]):
+class SessionFormScreen(FormModal):
     """Record a past session, or correct one (date, minutes, aborted, note).
 
     What happened is never refused (SPEC §3.2): a session that broke a rule is
     saved with its violations, which are shown after saving.
     """
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, record: dict | None = None) -> None:
         super().__init__(classes="rec-modal")
@@ -600,27 +547,10 @@ class SessionFormScreen(ModalScreen[dict | None]):
                                          placeholder="how it went"))
                 yield FieldError(id="err-note")
             yield FieldError(id="err-form")
-            with Horizontal(classes="rec-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#f-minutes", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     @guard
     def action_save(self) -> None:
@@ -671,13 +601,8 @@ class SessionFormScreen(ModalScreen[dict | None]):
             self.dismiss(saved)
 
 
-class PauseFormScreen(ModalScreen[dict | None]):
+class PauseFormScreen(FormModal):
     """A date range without sessions (travel, illness, …): the streak is frozen meanwhile."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self) -> None:
         super().__init__(classes="rec-modal")
@@ -700,27 +625,10 @@ class PauseFormScreen(ModalScreen[dict | None]):
                 yield _row("Note", Input("", id="f-note", compact=True, placeholder="optional"))
                 yield FieldError(id="err-note")
             yield FieldError(id="err-form")
-            with Horizontal(classes="rec-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#f-start", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     @guard
     def action_save(self) -> None:
@@ -754,13 +662,12 @@ class PauseFormScreen(ModalScreen[dict | None]):
         self.dismiss({"id": pause.id})
 
 
-class ResolveScreen(ModalScreen[bool]):
+class ResolveScreen(FormModal):
     """Lift the hold of a severe record (a date) or a red flag (a date and clearance)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Resolve", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    SAVE_LABEL = "Resolve"
+    BINDINGS = [Binding("ctrl+s", "save", "Resolve", priority=True)]
+    CANCELLED = False
 
     def __init__(self, item: dict) -> None:
         super().__init__(classes="rec-modal")
@@ -783,30 +690,11 @@ class ResolveScreen(ModalScreen[bool]):
                              "cleared you.", classes="rec-dialog-body")
                 yield TickCheckbox("Cleared by a clinician?", id="f-cleared")
             yield FieldError(id="err-form")
-            with Horizontal(classes="rec-buttons"):
-                yield Button("Resolve (ctrl+s)", variant="primary", id="save", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield self.buttons()
 
     @guard
     def on_mount(self) -> None:
         self.query_one("#f-date", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @guard
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    @guard
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     @guard
     def action_save(self) -> None:

@@ -16,7 +16,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual import on
+from textual.widgets import Button, Input, Label, Static
 
 from ...store.errors import StoreError
 
@@ -175,3 +176,44 @@ def guard(method):
             return None
 
     return wrapper
+
+
+class FormModal(ModalScreen):
+    """A modal form: ctrl+s, Save or enter in a field saves; esc or Cancel closes.
+
+    Subclasses compose their fields, end with `yield self.buttons()`, and define
+    `action_save`; cancelling dismisses with `CANCELLED`.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    CANCELLED: object = None
+    SAVE_LABEL = "Save"
+
+    def buttons(self) -> Horizontal:
+        return Horizontal(
+            Button(f"{self.SAVE_LABEL} (ctrl+s)", variant="primary", id="save", compact=True),
+            Button("Cancel (esc)", id="cancel", compact=True),
+            classes="rec-buttons")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @guard
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    @guard
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCELLED)
+
+    def action_save(self) -> None:  # pragma: no cover - every form defines it
+        raise NotImplementedError
