@@ -22,7 +22,7 @@ import bench_app  # noqa: E402
 import bench_cli  # noqa: E402
 import bench_domain  # noqa: E402
 import bench_lock  # noqa: E402
-from common import ROOT, filesystem_of, load_generator, workdir  # noqa: E402
+from common import filesystem_of, load_generator, workdir  # noqa: E402
 
 COMMANDS = {
     "app start to first frame of Today": "python benchmarks/bench_app.py --years Y",

@@ -7,7 +7,7 @@ from textual.widgets import Checkbox, Input
 from planner.app.screens.first_run import FirstRunScreen, SAFETY_NOTICE
 from planner.app.screens.today import TodayScreen
 
-from tests.app.helpers import SIZE, TODAY, journal_file, make_app, planner_for, text_of
+from tests.app.helpers import SIZE, journal_file, make_app, planner_for, text_of
 
 
 async def test_notice_shown_first_and_sections_locked(tmp_path):

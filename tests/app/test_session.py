@@ -142,7 +142,7 @@ async def test_session_is_trimmed_to_the_cap(tmp_path):
 async def test_pregnancy_drops_points_before_the_session(tmp_path):
     app = make_app(tmp_path)
     planner_for(journal_file(tmp_path)).set_profile(pregnant=True)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         lib = app.get_library()
         prepared = prepare_routine(app.planner, lib.routines["grounding-hand-and-leg-points"],
                                    lib)

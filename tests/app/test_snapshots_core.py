@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import TODAY, days, journal_file, make_app, planner_for
+from tests.app.helpers import TODAY, days, make_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

@@ -10,7 +10,6 @@ in the file afterwards, and the app's view of the journal holds every one.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import threading
 from datetime import date

@@ -139,8 +139,7 @@ def _writer(path: str, seed: int) -> None:
 
 
 def serve() -> None:
-    import planner.store  # noqa: F401  (import once, before forking)
-    import planner.store.journal  # noqa: F401
+    import planner.store.journal  # noqa: F401  (import once, before the first write)
 
     _say("server ready")
     for line in sys.stdin:
