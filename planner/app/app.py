@@ -301,6 +301,13 @@ class AcuplanApp(App):
             except NoMatches:
                 pass
 
+    async def action_quit(self) -> None:
+        """ctrl+q: a session under way is saved first (what was done so far)."""
+        save = getattr(self.screen, "save_on_quit", None)
+        if save is not None:
+            save()
+        await super().action_quit()
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

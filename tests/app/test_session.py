@@ -203,3 +203,25 @@ async def test_user_text_is_never_markup(tmp_path):
         app.screen.tick(10_000)
         await pilot.pause()
     assert sessions(tmp_path)[0].routine == "my-brows"
+
+
+async def test_quitting_mid_session_keeps_what_was_done(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(130)
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    done = sessions(tmp_path)
+    assert len(done) == 1 and done[0].minutes == 3 and not done[0].aborted
+    assert done[0].note == "ended when the app was closed"
+
+
+async def test_quitting_before_the_first_second_saves_nothing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert sessions(tmp_path) == ()

@@ -352,6 +352,19 @@ class SessionScreen(Screen):
             return
         self.finish()
 
+    def save_on_quit(self) -> None:
+        """The app is closing mid-session: keep what was done, as ending early with esc does."""
+        if self.finished or self.elapsed == 0:
+            return
+        self.finished = True
+        self._stop_timer()
+        try:
+            self.app.planner.log_session(self.app.today, self._minutes_spent(),
+                                         routine=self.prepared.routine.id,
+                                         note="ended when the app was closed")
+        except (BadInput, Refused, StoreError):
+            pass  # the app is closing and cannot show it; the journal is left as it was
+
     def finish(self) -> None:
         if self.finished and self.session_id is not None:
             return
