@@ -100,9 +100,9 @@ class AcuplanApp(App):
     """acuplan: plan, guide and journal needle-free facial self-care."""
 
     TITLE = "acuplan"
-    # records.tcss is engineer B's; tolerate its absence while it is being written
-    CSS_PATH = ["app.tcss", "records.tcss"] if (Path(__file__).parent / "records.tcss").exists() \
-        else ["app.tcss"]
+    # The record screens (routines, journal, history, settings, forms) bring their own
+    # records.tcss when first shown, so start-up parses only what Today needs.
+    CSS_PATH = ["app.tcss"]
     COMMANDS = App.COMMANDS | {_acuplan_commands}
     MODES = {
         "today": TodayScreen,

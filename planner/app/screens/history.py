@@ -20,7 +20,7 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from ...domain.streaks import score_series
-from ..widgets.rec_forms import FieldError, guard, parse_day
+from ..widgets.rec_forms import RECORDS_CSS, FieldError, guard, parse_day
 from ..widgets.rec_heatmap import LEGEND, HeatMap
 from .journal import TYPE_FILTERS, item_summary
 
@@ -111,6 +111,8 @@ class ScorePlot(PlotextPlot):
 
 class HistoryScreen(Screen):
     """Looking back: what happened, how often, and how the skin did."""
+
+    CSS_PATH = RECORDS_CSS
 
     TITLE = "History"
     BINDINGS = [

@@ -32,7 +32,8 @@ from ...domain.vocabulary import (
 from ...service import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
 from ...store.errors import StoreError
 from ..widgets.rec_forms import (
-    ConfirmScreen, FieldError, FormModal, MessageScreen, error_text, guard, parse_day, parse_int,
+    RECORDS_CSS, ConfirmScreen, FieldError, FormModal, MessageScreen, error_text, guard, parse_day,
+    parse_int,
 )
 from ..widgets.ticks import TickCheckbox, TickSelectionList
 
@@ -730,6 +731,8 @@ class ResolveScreen(FormModal):
 
 class JournalScreen(Screen):
     """Every entry, newest first, with forms to add, edit, delete and resolve."""
+
+    CSS_PATH = RECORDS_CSS
 
     TITLE = "Journal"
     BINDINGS = [

@@ -22,7 +22,7 @@ from textual.widgets.selection_list import Selection
 
 from ...domain.routine import Routine
 from ...domain.vocabulary import CONCERNS, TECHNIQUES
-from ..widgets.rec_forms import ConfirmScreen, FieldError, guard, parse_int
+from ..widgets.rec_forms import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
 from ..widgets.ticks import TickSelectionList
 from ..widgets.rec_routine import TECHNIQUE_WORDS, RoutineView
 
@@ -39,6 +39,8 @@ def _library(app):
 
 class RoutinesScreen(Screen):
     """The library: filter, read the steps, start one, or build your own."""
+
+    CSS_PATH = RECORDS_CSS
 
     TITLE = "Routines"
     BINDINGS = [
@@ -243,6 +245,8 @@ class RoutinesScreen(Screen):
 
 class BuilderScreen(Screen[str | None]):
     """Concerns, techniques and minutes -> a preview within today's limits -> save."""
+
+    CSS_PATH = RECORDS_CSS
 
     TITLE = "Routine builder"
     BINDINGS = [

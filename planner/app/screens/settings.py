@@ -22,7 +22,7 @@ from ...domain.settings_rules import RANGES, SettingsError, apply_settings
 from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
 from ...service import BadInput
 from ...store.errors import StoreError
-from ..widgets.rec_forms import FieldError, guard, parse_day
+from ..widgets.rec_forms import RECORDS_CSS, FieldError, guard, parse_day
 from ..widgets.ticks import TickCheckbox
 
 PROFILE_FIELDS = (
@@ -53,6 +53,8 @@ RULE_LABELS = {
 
 class SettingsScreen(Screen):
     """Profile, excluded zones, stricter rule values and the theme, as tabs."""
+
+    CSS_PATH = RECORDS_CSS
 
     TITLE = "Settings"
     BINDINGS = [

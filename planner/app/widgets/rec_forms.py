@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import ComposeResult
@@ -20,6 +21,9 @@ from textual import on
 from textual.widgets import Button, Input, Label, Static
 
 from ...store.errors import StoreError
+
+# Styles of the record screens, loaded the first time one of them opens (not at start-up).
+RECORDS_CSS = str(Path(__file__).resolve().parent.parent / "records.tcss")
 
 
 class FieldError(Label):
@@ -77,6 +81,8 @@ def parse_int(text: str, low: int, high: int, what: str) -> int:
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; dismisses True only on an explicit yes."""
 
+    CSS_PATH = RECORDS_CSS
+
     BINDINGS = [
         Binding("y", "yes", "Yes"),
         Binding("n,escape", "no", "No"),
@@ -113,6 +119,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class MessageScreen(ModalScreen[None]):
     """A prominent message: a title and plain-text paragraphs. `tone` picks the border."""
+
+    CSS_PATH = RECORDS_CSS
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
@@ -184,6 +192,8 @@ class FormModal(ModalScreen):
     Subclasses compose their fields, end with `yield self.buttons()`, and define
     `action_save`; cancelling dismisses with `CANCELLED`.
     """
+
+    CSS_PATH = RECORDS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
