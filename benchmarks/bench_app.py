@@ -10,14 +10,15 @@ Static, Footer) started in the same run, interleaved. Goal <= 1.3x.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PY, ROOT, Row, env, interleaved, journal_copy, median  # noqa: E402
+from common import (  # noqa: E402
+    PY, ROOT, Row, env, interleaved, journal_copy, median, print_rows,
+)
 
 PROBE = str(ROOT / "benchmarks" / "app_probe.py")
 
@@ -41,14 +42,7 @@ def rows(years: float, rounds: int) -> list[Row]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--years", type=float, action="append")
-    ap.add_argument("--rounds", type=int, default=15)
-    a = ap.parse_args()
-    for y in a.years or [10]:
-        for r in rows(y, a.rounds):
-            print(r.text(), flush=True)
-    return 0
+    return print_rows(rows)
 
 
 if __name__ == "__main__":

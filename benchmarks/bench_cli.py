@@ -16,7 +16,6 @@ log    : `python -m planner --db J log product retinoid --date D` against the st
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    PY, TODAY, Row, env, interleaved, journal_copy, median, run_once, timed,
+    PY, TODAY, Row, env, interleaved, journal_copy, median, print_rows, run_once, timed,
 )
 
 FLOOR_CODE = "import tinydb, json, sys; json.loads(open(sys.argv[1], 'rb').read())"
@@ -115,14 +114,7 @@ def rows(years: float, rounds: int) -> list[Row]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--years", type=float, action="append")
-    ap.add_argument("--rounds", type=int, default=15)
-    a = ap.parse_args()
-    for y in a.years or [10]:
-        for r in rows(y, a.rounds):
-            print(r.text(), flush=True)
-    return 0
+    return print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,13 @@ with the stdlib (json.loads), printed beside them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Row, interleaved, journal_copy, median, timed  # noqa: E402
+from common import Row, interleaved, journal_copy, median, print_rows, timed  # noqa: E402
 
 TODAY = date(2026, 12, 1)
 
@@ -60,14 +59,7 @@ def rows(years: float, rounds: int) -> list[Row]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--years", type=float, action="append")
-    ap.add_argument("--rounds", type=int, default=15)
-    a = ap.parse_args()
-    for y in a.years or [10]:
-        for r in rows(y, a.rounds):
-            print(r.text(), flush=True)
-    return 0
+    return print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ median little.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -143,3 +144,15 @@ def load_generator():
 
 
 load_generator()
+
+
+def print_rows(rows: Callable[[float, int], list]) -> int:
+    """The shared command line of the bench scripts: --years (repeatable), --rounds."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--years", type=float, action="append")
+    ap.add_argument("--rounds", type=int, default=15)
+    a = ap.parse_args()
+    for y in a.years or [10]:
+        for r in rows(y, a.rounds):
+            print(r.text(), flush=True)
+    return 0
