@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static,
@@ -35,6 +36,7 @@ from ..widgets.rec_forms import (
     RECORDS_CSS, ConfirmScreen, FieldError, FormModal, MessageScreen, error_text, guard, parse_day,
     parse_int,
 )
+from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickCheckbox, TickSelectionList
 
 # ---------------------------------------------------------------- vocabulary
@@ -822,14 +824,9 @@ class JournalScreen(Screen):
     def current_id(self) -> str | None:
         try:
             table = self.query_one("#journal-table", DataTable)
-        except Exception:
+        except NoMatches:
             return None
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return cursor_row_key(table)
 
     def current_item(self) -> dict | None:
         rid = self.current_id()

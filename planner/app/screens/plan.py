@@ -14,6 +14,8 @@ from textual.widgets import Footer, Header, Input, Static
 from planner.service import MIN_MINUTES, BadInput, Refused
 from planner.store.errors import StoreError
 
+from .section import RefreshOnResume
+
 from ..widgets.calendar import STATUS, MonthCalendar, add_months, cell_status, legend_content
 from ..widgets.reasons import ReasonsList
 from .today import first_allowed_for, long_date, short_date
@@ -61,7 +63,7 @@ class MinutesScreen(ModalScreen):
         self.dismiss(None)
 
 
-class PlanScreen(Screen):
+class PlanScreen(RefreshOnResume, Screen):
     TITLE = "Plan"
     BINDINGS = [
         Binding("n", "plan_day", "Plan day"),
@@ -99,18 +101,6 @@ class PlanScreen(Screen):
         self.calendar.focus()
         self._fresh = True
         self.safe_refresh()
-
-    def on_screen_resume(self) -> None:
-        if getattr(self, "_fresh", False):  # just loaded by on_mount
-            self._fresh = False
-            return
-        self.safe_refresh()
-
-    def safe_refresh(self) -> None:
-        try:
-            self.refresh_data()
-        except StoreError as exc:
-            self.app.show_store_error(exc)
 
     def refresh_data(self) -> None:
         self.calendar.load()

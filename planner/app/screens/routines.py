@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 from ...domain.routine import Routine
 from ...domain.vocabulary import CONCERNS, TECHNIQUES
 from ..widgets.rec_forms import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
+from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickSelectionList
 from ..widgets.rec_routine import TECHNIQUE_WORDS, RoutineView
 
@@ -153,13 +154,7 @@ class RoutinesScreen(Screen):
         self._show_detail()
 
     def current_id(self) -> str | None:
-        table = self.query_one("#routines-table", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
+        return cursor_row_key(self.query_one("#routines-table", DataTable))
 
     def current(self) -> Routine | None:
         rid = self.current_id()

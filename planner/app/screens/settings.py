@@ -23,6 +23,7 @@ from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
 from ...service import BadInput
 from ...store.errors import StoreError
 from ..widgets.rec_forms import RECORDS_CSS, FieldError, guard, parse_day
+from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickCheckbox
 
 PROFILE_FIELDS = (
@@ -284,11 +285,10 @@ class SettingsScreen(Screen):
 
     @guard
     def action_remove_exclusion(self) -> None:
-        table = self.query_one("#zones-table", DataTable)
-        if self.query_one("#settings-tabs", TabbedContent).active != "zones" or not table.row_count:
+        zone = cursor_row_key(self.query_one("#zones-table", DataTable))
+        if self.query_one("#settings-tabs", TabbedContent).active != "zones" or zone is None:
             self.app.notify("No excluded zone selected (Zones tab).", severity="warning")
             return
-        zone = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         try:
             self.app.planner.include(zone)
         except BadInput as e:

@@ -15,6 +15,8 @@ from textual.widgets.option_list import Option
 from planner.service import BadInput, Refused
 from planner.store.errors import StoreError
 
+from .section import RefreshOnResume
+
 from ..widgets.reasons import ReasonsList, reason_until
 
 SEARCH_DAYS = 400
@@ -55,7 +57,7 @@ class Section(Vertical):
         self.border_title = title
 
 
-class TodayScreen(Screen):
+class TodayScreen(RefreshOnResume, Screen):
     """The landing section."""
 
     TITLE = "Today"
@@ -113,18 +115,6 @@ class TodayScreen(Screen):
         self._fresh = True
         if self._load_error is not None:
             self.app.show_store_error(self._load_error)
-
-    def on_screen_resume(self) -> None:
-        if getattr(self, "_fresh", False):  # just loaded by compose
-            self._fresh = False
-            return
-        self.safe_refresh()
-
-    def safe_refresh(self) -> None:
-        try:
-            self.refresh_data()
-        except StoreError as exc:
-            self.app.show_store_error(exc)
 
     # ------------------------------------------------------------ content
 
