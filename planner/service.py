@@ -224,6 +224,8 @@ class Planner:
     def history_items(self, start: date | None = None, end: date | None = None) -> list[dict]:
         """Every record with its type, oldest first (SPEC §7 `history --json`)."""
         snap = self.journal.snapshot()
+        loaded = {r.id: r for r in self.state().history.skin}  # classes already worked out
+        order = {t: n for n, t in enumerate(TABLES)}
         items = []
         for table in TABLES:
             for i, doc in enumerate(snap.get(table, [])):
@@ -234,9 +236,10 @@ class Planner:
                 if table == "pauses":
                     item["date"] = doc["start"]
                 if table == "skin":
-                    item["class"] = from_doc(SkinRecord, doc).cls
-                items.append((d, table, i, item))
-        items.sort(key=lambda x: (x[0], list(TABLES).index(x[1]), x[2]))
+                    rec = loaded.get(doc["id"]) or from_doc(SkinRecord, doc)
+                    item["class"] = rec.cls
+                items.append((d, order[table], i, item))
+        items.sort(key=lambda x: x[:3])
         return [x[3] for x in items]
 
     def find(self, record_id: str) -> tuple[str, dict]:

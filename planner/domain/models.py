@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .vocabulary import class_rank
@@ -104,8 +105,9 @@ class SkinRecord:
     cleared_by_clinician: bool = False
     seq: int = 0  # order of entry, to pick the latest of records on one date
 
-    @property
+    @cached_property
     def cls(self) -> str:
+        """Computed once per record: the rules, streaks and lists all ask for it."""
         from .classify import classify
 
         return classify(self)
