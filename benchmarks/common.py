@@ -30,7 +30,9 @@ TODAY = "2026-12-01"
 def env() -> dict[str, str]:
     e = dict(os.environ)
     e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
-    for k in ("ACUPLAN_DB", "ACUPLAN_TODAY"):
+    # A user's Python caches compiled modules; without it every changed module would
+    # be compiled again in every measured process.
+    for k in ("ACUPLAN_DB", "ACUPLAN_TODAY", "PYTHONDONTWRITEBYTECODE"):
         e.pop(k, None)
     return e
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .domain.values import frozen
+from operator import attrgetter
 from typing import Callable
 
 from .domain.models import (
@@ -34,7 +35,7 @@ def record_type(table: str, doc: dict) -> str:
     return TYPE_OF_TABLE[table]
 
 
-@dataclass(frozen=True)
+@frozen
 class State:
     """One consistent reading of the journal as domain values."""
 
@@ -43,8 +44,12 @@ class State:
     settings: Settings
 
 
-def _by_date(items: list) -> tuple:
-    return tuple(sorted(items, key=lambda x: (getattr(x, "date", None) or x.start, x.id)))
+_BY_DATE = attrgetter("date", "id")
+_BY_START = attrgetter("start", "id")
+
+
+def _by_date(table: str, items: list) -> tuple:
+    return tuple(sorted(items, key=_BY_START if table == "pauses" else _BY_DATE))
 
 
 def state_from(all_docs: Callable[[str], list[dict]]) -> State:
@@ -56,7 +61,7 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
             items = [from_doc(cls, {**d, "seq": i}) for i, d in enumerate(docs)]
         else:
             items = [from_doc(cls, d) for d in docs]
-        kw[table] = _by_date(items)
+        kw[table] = _by_date(table, items)
     history = History(
         sessions=kw["sessions"], plans=kw["plans"], products=kw["products"],
         procedures=kw["procedures"], injectables=kw["injectables"], skin=kw["skin"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from .domain.values import frozen, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -79,7 +79,7 @@ def check_note(note: str | None) -> str:
     return note
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanView:
     plan: Plan
     verdict: Verdict
@@ -95,7 +95,7 @@ class PlanView:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class TodayView:
     today: date
     verdict: Verdict
@@ -117,7 +117,7 @@ class TodayView:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class DayView:
     """One calendar cell: allowed / blocked / planned / done, and why."""
 
@@ -129,7 +129,7 @@ class DayView:
     sessions: tuple[Session, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SkinResult:
     record: SkinRecord
     cls: str

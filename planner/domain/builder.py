@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from .values import frozen, replace
 from datetime import date
 from typing import Protocol
 
@@ -41,7 +41,7 @@ class RoutineSource(Protocol):
     routines: Mapping[str, Routine]
 
 
-@dataclass(frozen=True)
+@frozen
 class Dropped:
     """Something left out, e.g. ("LI4 (Hegu)", "traditionally avoided in pregnancy")."""
 
@@ -49,7 +49,7 @@ class Dropped:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class BuildResult:
     routine: Routine | None
     dropped: list[Dropped]

@@ -1,16 +1,16 @@
 """Records of the journal as immutable values, and their plain-dict form.
 
-The store keeps plain dicts (JSON); the domain works on these dataclasses.
+The store keeps plain dicts (JSON); the domain works on these values (`values.frozen`).
 `to_doc`/`from_doc` convert between them without any I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, Callable, Iterable
 
+from .values import MISSING, fields, frozen, replace
 from .vocabulary import class_rank
 
 
@@ -22,7 +22,7 @@ def parse_iso(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Reason:
     """Why a rule blocks a date; `until` is the first day it no longer blocks (None: open)."""
 
@@ -38,7 +38,7 @@ class Reason:
         return cls(d["rule"], d["message"], parse_iso(d.get("until")))
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     id: str
     date: date
@@ -53,7 +53,7 @@ class Session:
         return not self.aborted
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     id: str
     date: date
@@ -62,7 +62,7 @@ class Plan:
     fulfilled_by: str | None = None  # id of the session that carried it out
 
 
-@dataclass(frozen=True)
+@frozen
 class ProductUse:
     id: str
     date: date
@@ -70,7 +70,7 @@ class ProductUse:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Procedure:
     id: str
     date: date
@@ -78,7 +78,7 @@ class Procedure:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Injectable:
     id: str
     date: date
@@ -86,7 +86,7 @@ class Injectable:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class SkinRecord:
     """A check-in (kind="checkin") or a reaction tied to a session (kind="reaction")."""
 
@@ -117,7 +117,7 @@ class SkinRecord:
         return class_rank(self.cls)
 
 
-@dataclass(frozen=True)
+@frozen
 class Pause:
     id: str
     start: date
@@ -126,7 +126,7 @@ class Pause:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Exclusion:
     """A zone the builder must leave out (e.g. a mole), optionally until a date."""
 
@@ -138,7 +138,7 @@ class Exclusion:
         return self.until is None or day <= self.until
 
 
-@dataclass(frozen=True)
+@frozen
 class Profile:
     notice_accepted: bool = False
     onboarded: bool = False
@@ -161,7 +161,7 @@ class Profile:
                 or self.sensitive_skin)
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """Rule values; each may only be made stricter than the default (see settings.py)."""
 
@@ -177,7 +177,7 @@ class Settings:
     theme: str = "textual-dark"
 
 
-@dataclass(frozen=True)
+@frozen
 class History:
     """Everything recorded, as the rule engine sees it. Tuples sorted by date."""
 
@@ -217,24 +217,91 @@ def to_doc(obj: Any) -> dict[str, Any]:
 
 
 _SPECIAL = _DATE_FIELDS | {"violations", "exclusions"}
-_Shape = tuple[frozenset[str], frozenset[str], frozenset[str], "dict[str, Any] | None"]
-_SHAPES: dict[type, _Shape] = {}
+_BUILDERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
 
 
-def _shape(cls: type) -> _Shape:
-    """Field names, names needing conversion, required names, defaults (worked out once)."""
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        fs = fields(cls)
-        names = frozenset(f.name for f in fs)
-        required = frozenset(f.name for f in fs
-                             if f.default is MISSING and f.default_factory is MISSING)
-        defaults = {f.name: f.default for f in fs if f.default is not MISSING}
-        simple = (getattr(cls, "__dataclass_params__").frozen
-                  and all(f.default_factory is MISSING and f.init for f in fs)
-                  and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__"))
-        shape = _SHAPES[cls] = (names, names & _SPECIAL, required, defaults if simple else None)
-    return shape
+def _convert(k: str, v: Any) -> Any:
+    """A stored value as the record holds it (called only for values that need it)."""
+    if k in _DATE_FIELDS and isinstance(v, str):
+        return date.fromisoformat(v)
+    if k == "violations":
+        return tuple(Reason.from_json(r) for r in v or ())
+    if k == "exclusions":
+        return tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until")))
+                     for e in v or ())
+    if isinstance(v, list):
+        return tuple(v)
+    return v
+
+
+def _lists_to_tuples(kwargs: dict[str, Any], listy: tuple[str, ...]) -> None:
+    """Stored lists become tuples: first the fields known to hold them, then any other."""
+    for k in listy:
+        v = kwargs.get(k)
+        if v.__class__ is list:
+            kwargs[k] = tuple(v)
+    if list in map(type, kwargs.values()):  # a list where none belongs: rare
+        for k, v in kwargs.items():
+            if isinstance(v, list):
+                kwargs[k] = tuple(v)
+
+
+def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """A function turning one stored dict into a `cls`, with the class's shape worked out once."""
+    fs = fields(cls)
+    names = frozenset(f.name for f in fs)
+    special = names & _SPECIAL
+    required = frozenset(f.name for f in fs if f.default is MISSING)
+    defaults = {f.name: f.default for f in fs if f.default is not MISSING}
+    # What `@frozen`'s __init__ does (every field set, defaults for the missing ones) is
+    # done here straight into the instance dict; a class with its own __init__ gets it run.
+    direct = cls.__init__.__module__ == frozen.__module__  # the one `@frozen` writes
+    new = object.__new__
+
+    # Fields whose stored form is a list (flags, ...): converted without scanning the doc.
+    listy = tuple(f.name for f in fs if isinstance(f.default, tuple) and f.name not in special)
+    # A doc as `to_doc` writes it has every field, in field order; then the values that
+    # need converting are known without looking at each key.
+    canonical = tuple(f.name for f in fs)
+    ordered = tuple((n, n in _DATE_FIELDS) for n in canonical if n in special)
+    fromiso = date.fromisoformat
+    set_dict = object.__setattr__  # frozen: the class's own __setattr__ refuses
+
+    def build(doc: dict[str, Any]) -> Any:
+        if direct and tuple(doc) == canonical:  # every field present: no defaults needed
+            kwargs = dict(doc)
+            for k, is_date in ordered:  # in field order, as the general path converts them
+                v = kwargs[k]
+                if not is_date:
+                    kwargs[k] = _convert(k, v)
+                elif v.__class__ is str:
+                    kwargs[k] = fromiso(v)
+                elif v.__class__ is list:
+                    kwargs[k] = tuple(v)
+            _lists_to_tuples(kwargs, listy)
+            obj = new(cls)
+            set_dict(obj, "__dict__", kwargs)
+            return obj
+        kwargs = dict(doc) if names.issuperset(doc) else {
+            k: v for k, v in doc.items() if k in names}
+        hits = special.intersection(kwargs)
+        if hits:
+            if len(hits) > 1:  # convert in the doc's order: the first bad value is reported
+                keys = list(kwargs)
+                hits = sorted(hits, key=keys.index)
+            for k in hits:
+                kwargs[k] = _convert(k, kwargs[k])
+        _lists_to_tuples(kwargs, listy)
+        if direct and required <= kwargs.keys():
+            obj = new(cls)
+            d = obj.__dict__
+            d.update(defaults)
+            d.update(kwargs)
+            return obj
+        return cls(**kwargs)
+
+    _BUILDERS[cls] = build
+    return build
 
 
 def from_doc(cls: type, doc: dict[str, Any]) -> Any:
@@ -243,35 +310,17 @@ def from_doc(cls: type, doc: dict[str, Any]) -> Any:
     Dates (ISO strings) become dates, violations and exclusions their values, other
     lists tuples. Runs for every record on every load, so it is written for speed.
     """
-    names, special, required, defaults = _shape(cls)
-    if names.issuperset(doc):
-        kwargs = dict(doc)
-    else:
-        kwargs = {k: v for k, v in doc.items() if k in names}
-    for k in [k for k, v in kwargs.items() if k in special or isinstance(v, list)]:
-        v = kwargs[k]
-        if k in _DATE_FIELDS and isinstance(v, str):
-            kwargs[k] = date.fromisoformat(v)
-        elif k == "violations":
-            kwargs[k] = tuple(Reason.from_json(r) for r in v or ())
-        elif k == "exclusions":
-            kwargs[k] = tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until")))
-                              for e in v or ())
-        elif isinstance(v, list):
-            kwargs[k] = tuple(v)
-    if defaults is not None and required <= kwargs.keys():
-        # What the generated __init__ of a frozen dataclass without __post_init__ does
-        # (every field set, defaults for the missing ones), without one
-        # object.__setattr__ call per field.
-        obj = object.__new__(cls)
-        obj.__dict__.update(defaults)
-        obj.__dict__.update(kwargs)
-        return obj
-    return cls(**kwargs)
+    return (_BUILDERS.get(cls) or _builder(cls))(doc)
+
+
+def from_docs(cls: type, docs: Iterable[dict[str, Any]]) -> list[Any]:
+    """`from_doc` over many docs of one table."""
+    build = _BUILDERS.get(cls) or _builder(cls)
+    return [build(d) for d in docs]
 
 
 __all__ = [
     "Reason", "Session", "Plan", "ProductUse", "Procedure", "Injectable", "SkinRecord",
-    "Pause", "Exclusion", "Profile", "Settings", "History", "to_doc", "from_doc", "iso",
-    "parse_iso", "asdict", "field",
+    "Pause", "Exclusion", "Profile", "Settings", "History", "to_doc", "from_doc", "from_docs", "iso",
+    "parse_iso", "replace",
 ]

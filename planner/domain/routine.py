@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from .values import frozen
 
 MIN_ROUTINE_SECONDS = 300  # no routine, shipped, user or built, lasts under 5 minutes
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     """An acupressure point from the catalog; `avoid_in` names profile conditions."""
 
@@ -32,7 +32,7 @@ class Point:
         return f"{self.code} ({self.pinyin})"
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One instruction. Acupressure steps name a `point`; the others a `zone`."""
 
@@ -55,7 +55,7 @@ class Step:
         return routine_zone(self, points)
 
 
-@dataclass(frozen=True)
+@frozen
 class Routine:
     """Named ordered steps; `source` is "shipped" (the library) or "user"."""
 

@@ -8,7 +8,7 @@ window of days that can matter (bisect), never at the whole journal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from .values import frozen
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -27,7 +27,7 @@ NON_SCHEDULING_RULES = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Verdict:
     """The answer for one date: SPEC §7 `check --json`."""
 

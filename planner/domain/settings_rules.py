@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from .values import fields, frozen, replace
 
 from .models import Settings
 
 
-@dataclass(frozen=True)
+@frozen
 class Range:
     low: int
     high: int

@@ -4,7 +4,7 @@ punish a day on which the rules said no.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .values import frozen
 from datetime import date
 from itertools import accumulate
 from math import sqrt
@@ -13,7 +13,7 @@ from .models import History, Settings
 from .rules import Engine
 
 
-@dataclass(frozen=True)
+@frozen
 class StreakInfo:
     sessions_current: int
     sessions_longest: int

@@ -16,7 +16,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from ..domain.values import frozen
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -49,7 +49,7 @@ _NEEDLE_FREE = re.compile(r"needle[- ]?free|no needles?|without (?:any )?needles
 _REQUIRED = object()
 
 
-@dataclass(frozen=True)
+@frozen
 class LibraryIssue:
     """One problem in one file, precise enough to fix without guessing."""
 
@@ -61,7 +61,7 @@ class LibraryIssue:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Library:
     """The point catalog, every usable routine by id, and what was rejected."""
 

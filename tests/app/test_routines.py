@@ -191,7 +191,7 @@ async def test_routine_files_added_elsewhere_show_up_on_return(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_routines(pilot)
         assert len(listed_ids(screen)) == len(lib.routines)
-        from dataclasses import replace
+        from planner.domain.values import replace
         src = next(iter(lib.routines.values()))
         udir.mkdir(parents=True, exist_ok=True)
         (udir / "from-cli.toml").write_text(routine_to_toml(replace(src, id="from-cli",

@@ -176,7 +176,7 @@ async def test_start_refused_when_blocked_via_app(tmp_path):
 
 
 async def test_user_text_is_never_markup(tmp_path):
-    from dataclasses import replace
+    from planner.domain.values import replace
 
     from planner.library import save_user_routine
 

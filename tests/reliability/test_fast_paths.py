@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
+from planner.domain.values import fields
 from datetime import date
 from pathlib import Path
 

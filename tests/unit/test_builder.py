@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
+from planner.domain.values import replace
 from datetime import date, timedelta
 
 import pytest

@@ -8,7 +8,7 @@ runs in a test without sleeping.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Footer, Header, ProgressBar, Static
 
+from planner.domain.values import replace
 from planner.service import BadInput, Refused
 from planner.store.errors import StoreError
 
