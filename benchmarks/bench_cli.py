@@ -4,8 +4,10 @@
 
 status : `python -m planner --db J status` against the floor
          `python -c "import tinydb, json; json.loads(open(J, 'rb').read())"`.  Goal <= 1.5x.
-         Twice: with the answer cached (the journal unchanged since the last status, a
-         prompt's usual case) and without (the first status after a write).
+         Four ways: the answer cached (the journal unchanged since the last status, a
+         prompt's usual case); right after an `acuplan log` (which leaves the answers);
+         the first of a new day (yesterday's status left today's answer); and with
+         nothing cached (the journal changed behind acuplan's back: all worked out).
 write  : one record written through the journal layer in process (lock, re-read only
          if changed, atomic write, versions) against serializing the same journal with
          json.dumps and writing it atomically (temp, write, fsync, replace, fsync dir).
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    PY, TODAY, Row, env, interleaved, journal_copy, median, print_rows, run_once, timed,
+    PY, TODAY, YESTERDAY, Row, env, interleaved, journal_copy, median, print_rows, run_once, timed,
 )
 
 FLOOR_CODE = "import tinydb, json, sys; json.loads(open(sys.argv[1], 'rb').read())"
@@ -33,28 +35,44 @@ FLOOR_CODE = "import tinydb, json, sys; json.loads(open(sys.argv[1], 'rb').read(
 def status_rows(years: float, rounds: int) -> tuple[list[Row], float]:
     path = journal_copy(years, f"status-{years:g}")
     floor = [PY, "-c", FLOOR_CODE, str(path)]
-    status = [PY, "-m", "planner", "--db", str(path), "--today", TODAY, "status"]
+    base = [PY, "-m", "planner", "--db", str(path)]
+    status = [*base, "--today", TODAY, "status"]
+    log = [*base, "--today", TODAY, "log", "checkin", "--date", TODAY]
     cache = Path(str(path) + ".status-cache")
 
-    def cold() -> float:  # the first status after a write: its cached answer is gone
+    def after_log() -> float:  # a prompt right after `acuplan log` (which left the answers)
+        run_once(log)
+        return run_once(status)
+
+    def new_day() -> float:  # the first prompt of a day: yesterday's status left today's too
+        cache.unlink(missing_ok=True)
+        run_once([*base, "--today", YESTERDAY, "status"])
+        return run_once(status)
+
+    def nothing() -> float:  # the journal changed behind acuplan's back: all worked out
         cache.unlink(missing_ok=True)
         return run_once(status)
 
-    run_once(status)  # a prompt's usual case: the journal has not changed since last time
+    run_once(status)
     t = interleaved({"floor": lambda: run_once(floor), "status": lambda: run_once(status),
-                     "cold": cold}, rounds)
-    f, s, c = median(t["floor"]), median(t["status"]), median(t["cold"])
+                     "after_log": after_log, "new_day": new_day, "nothing": nothing}, rounds)
+    f = median(t["floor"])
     imports = subprocess.run([PY, "-X", "importtime", "-m", "planner", "--db", str(path),
                               "--today", TODAY, "status"], capture_output=True, text=True,
                              env=env())
     textual = any(line.rsplit("|", 1)[-1].strip().split(".")[0] == "textual"
                   for line in imports.stderr.splitlines() if line.startswith("import time:"))
-    row = Row("acuplan status", years, s, f, 1.5, "x",
-              "python benchmarks/bench_cli.py --years Y",
-              "imports Textual" if textual else "Textual not imported")
-    miss = Row("acuplan status, first after a write", years, c, f, 1.5, "x",
-               "python benchmarks/bench_cli.py --years Y", "cached answer removed each run")
-    return [row, miss], f
+    cmd = "python benchmarks/bench_cli.py --years Y"
+    return [
+        Row("acuplan status, answer cached", years, median(t["status"]), f, 1.5, "x", cmd,
+            "imports Textual" if textual else "Textual not imported"),
+        Row("acuplan status, first after `acuplan log`", years, median(t["after_log"]), f,
+            1.5, "x", cmd, "the write left the answers"),
+        Row("acuplan status, first of a new day", years, median(t["new_day"]), f, 1.5, "x",
+            cmd, "yesterday's status left today's answer"),
+        Row("acuplan status, nothing cached", years, median(t["nothing"]), f, 1.5, "x", cmd,
+            "journal changed by something else: worked out from the records"),
+    ], f
 
 
 def write_floor(raw: dict, path: Path) -> None:

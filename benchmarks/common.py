@@ -25,6 +25,7 @@ if str(ROOT) not in sys.path:
 
 PY = sys.executable
 TODAY = "2026-12-01"
+YESTERDAY = "2026-11-30"
 
 
 def env() -> dict[str, str]:

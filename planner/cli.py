@@ -57,6 +57,22 @@ def main(ctx: click.Context, db: str | None, today: date | None) -> None:
         _start_app(ctx.obj)
 
 
+@main.result_callback()
+@click.pass_context
+def _after_command(ctx: click.Context, *_result, **_options) -> None:
+    """A command that wrote leaves the status answers for the journal as it now is, so
+    the shell prompt that runs next finds them (the records are loaded already)."""
+    env = ctx.obj
+    planner = env.loaded_planner if isinstance(env, Env) else None
+    if planner is not None and planner.journal.writes:
+        from . import status_cache
+
+        try:
+            status_cache.refresh(planner)
+        except Exception:  # noqa: BLE001 - the write is done; a cache is never worth an error
+            pass
+
+
 def _print_version(ctx: click.Context) -> None:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -252,6 +252,11 @@ class Env:
         return self._planner
 
     @property
+    def loaded_planner(self):
+        """The planner if this invocation made one, else None (never makes one)."""
+        return self._planner
+
+    @property
     def user_routines_dir(self) -> Path:
         return self.path.parent / "routines"
 

@@ -7,54 +7,13 @@ problem other than an unusable journal, goes to the full command line
 status itself only reads, so handing over after a failed attempt is safe.
 
 A prompt asks the same question many times a day while the journal rarely
-changes, so the answer is kept in `<journal>.status-cache`, keyed by the journal
-file's identity (device, inode, size, mtime), the day and the code; any write to
-the journal replaces the file and so misses the cache. `acuplan` and
-`python -m planner` both start here.
+changes, so answers are kept in `<journal>.status-cache` (see status_cache.py).
+`acuplan` and `python -m planner` both start here.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-
-CACHE_SUFFIX = ".status-cache"
-
-
-def _code_stamp() -> int:
-    """Newest mtime of the code that decides the status: a changed program never reads
-    an answer cached by an older one."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    newest = 0
-    for folder in (here, os.path.join(here, "domain"), os.path.join(here, "store")):
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.endswith(".py"):
-                    newest = max(newest, e.stat().st_mtime_ns)
-    return newest
-
-
-def _cache_key(path: str, today: str) -> list | None:
-    """What the cached answer depends on: the journal file as it is now, the day, the code."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, today, _code_stamp()]
-
-
-def _cached(path: str, key: list, as_json: bool) -> str | None:
-    """The stored answer if it was computed for exactly this key, else None."""
-    try:
-        with open(path + CACHE_SUFFIX, encoding="utf-8") as f:
-            doc = json.load(f)
-        if doc.get("key") == key:
-            text = doc["json" if as_json else "line"]
-            return text if isinstance(text, str) else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return None
 
 
 def _emit(text: str) -> None:
@@ -65,23 +24,6 @@ def _emit(text: str) -> None:
     except UnicodeEncodeError:
         enc = getattr(sys.stdout, "encoding", None) or "utf-8"
         sys.stdout.write(line.encode(enc, "backslashreplace").decode(enc, "replace"))
-
-
-def _store(path: str, key: list, line: str, as_json_text: str) -> None:
-    """Keep the answer for the next prompt (atomic, 0600); any failure just skips it."""
-    from .store import atomic
-
-    target = path + CACHE_SUFFIX
-    tmp = f"{target}.tmp-{os.getpid()}"
-    try:
-        atomic.write_new(tmp, json.dumps({"key": key, "line": line, "json": as_json_text})
-                         .encode("utf-8"))
-        os.replace(tmp, target)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
 
 
 def _parse(args: list[str]) -> tuple[str | None, str | None, bool] | None:
@@ -121,8 +63,11 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
         path = str(journal_path(db))
     except ValueError:
         return None
-    key = _cache_key(path, today.isoformat())
-    hit = _cached(path, key, as_json) if key is not None else None
+    from . import status_cache
+
+    day = today.isoformat()
+    key = status_cache.key_of(path)
+    hit = status_cache.lookup(path, key, day, as_json) if key is not None else None
     if hit is not None:
         _emit(hit)
         return 0
@@ -132,15 +77,20 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
     from .store.errors import StoreError
     from .store.journal import Journal
 
+    planner = Planner(Journal(path), today)
     try:
-        view = Planner(Journal(path), today).today_view()
+        view = planner.today_view()
     except StoreError as e:
         out.error(str(e))
         return 4
-    line, as_json_text = out.status_line(view), out.json_text(view.to_json())
-    out.write(as_json_text if as_json else line)
-    if key is not None and _cache_key(path, today.isoformat()) == key:
-        _store(path, key, line, as_json_text)  # only if the journal did not change meanwhile
+    first = status_cache.answer(view)
+    out.write(first["json" if as_json else "line"])
+    if key is not None:
+        sys.stdout.flush()  # the answer first; the days after it are for the next prompts
+        try:
+            status_cache.store(path, key, status_cache.days_from(planner, first))
+        except Exception:  # noqa: BLE001 - the answer is out; a cache is never worth an error
+            pass
     return 0
 
 

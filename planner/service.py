@@ -144,6 +144,14 @@ class Planner:
         self.today = today
         self._cache: tuple[Any, State, Engine] | None = None
 
+    def on(self, day: date) -> "Planner":
+        """The same journal seen from another day; the records already loaded are shared."""
+        other = Planner(self.journal, day)
+        if self._cache is not None:
+            sig, st, _ = self._cache
+            other._cache = (sig, st, Engine(st.history, st.settings, day))
+        return other
+
     # ---------------------------------------------------------------- reading
 
     @property
@@ -165,6 +173,10 @@ class Planner:
 
     def state(self) -> State:
         return self._load()[0]
+
+    def loaded_signature(self) -> Any:
+        """The journal file signature of the records loaded now (None: nothing loaded)."""
+        return self._cache[0] if self._cache is not None else None
 
     def engine(self) -> Engine:
         return self._load()[1]

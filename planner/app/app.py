@@ -131,6 +131,7 @@ class AcuplanApp(App):
         self.session_time_scale: float = 1.0  # real seconds per countdown second = 1/scale
         self._library = None
         self._last_signature: Any = None
+        self._answers_for: Any = None  # journal signature the status answers were kept for
         self._first_run_open = False
 
     def notify(self, message, *, title: str = "", severity="information",
@@ -186,6 +187,24 @@ class AcuplanApp(App):
         return self.get_library()
 
     # ------------------------------------------------------------ journal
+
+    def keep_status_answers(self, view) -> None:
+        """Today was just worked out: after the frame is drawn, leave it (and tomorrow's)
+        for `acuplan status`, once per state of the journal (see planner/status_cache.py)."""
+        sig = self.planner.loaded_signature()
+        if sig is None or sig == self._answers_for:
+            return
+        self._answers_for = sig
+
+        def keep() -> None:
+            from planner import status_cache
+
+            try:
+                status_cache.keep(self.planner, view)
+            except Exception:  # noqa: BLE001 - a cache is never worth an error in the app
+                pass
+
+        self.call_after_refresh(keep)
 
     def poll_journal(self) -> None:
         """Pick up changes another process wrote to the journal."""

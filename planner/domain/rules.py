@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from .values import frozen
 from datetime import date, timedelta
 from functools import cached_property
+from operator import attrgetter
 
 from .models import History, Plan, Reason, Session, Settings, SkinRecord
 from .vocabulary import class_rank
@@ -49,6 +50,11 @@ class Verdict:
         }
 
 
+_BY_DATE = attrgetter("date", "id")
+_BY_ENTRY = attrgetter("date", "seq", "id")
+_BY_START = attrgetter("start")
+
+
 def _rank(r: SkinRecord) -> int:
     """`r.rank`, without classifying the common record that has nothing in it (class none)."""
     if r.redness == 0 and r.swelling == 0 and r.itch == 0 and r.burning == 0 and not r.flags:
@@ -72,22 +78,22 @@ class Engine:
         self.settings = settings
         self.today = today
         self._t = today.toordinal()
-        s = sorted(history.sessions, key=lambda x: (x.date, x.id))
+        s = sorted(history.sessions, key=_BY_DATE)
         self._sessions = s
         self._session_days = [x.date.toordinal() for x in s]
         live = [p for p in history.plans if p.fulfilled_by is None and p.date >= today]
-        live.sort(key=lambda p: (p.date, p.id))
+        live.sort(key=_BY_DATE)
         self._plans = live
         self._plan_days = [p.date.toordinal() for p in live]
         self._product_days = sorted(p.date.toordinal() for p in history.products)
         self._procedure_days = sorted(p.date.toordinal() for p in history.procedures)
         self._injectable_days = sorted(p.date.toordinal() for p in history.injectables)
-        skin = sorted(history.skin, key=lambda r: (r.date, r.seq, r.id))
+        skin = sorted(history.skin, key=_BY_ENTRY)
         self._skin = skin
         self._skin_days = [r.date.toordinal() for r in skin]
         self._skin_ranks = [_rank(r) for r in skin]  # computed once: classify is not free
         self._rank_of = {id(r): k for r, k in zip(skin, self._skin_ranks)}
-        self._pauses = sorted(history.pauses, key=lambda p: p.start)
+        self._pauses = sorted(history.pauses, key=_BY_START)
 
     # ------------------------------------------------------------------ rules
 

@@ -8,6 +8,7 @@ from .values import frozen
 from datetime import date
 from itertools import accumulate
 from math import sqrt
+from operator import attrgetter
 
 from .models import History, Settings
 from .rules import Engine
@@ -64,7 +65,7 @@ def compute_streaks(history: History, settings: Settings, today: date,
                     engine: Engine | None = None) -> StreakInfo:
     engine = engine or Engine(history, settings, today)
     completed = sorted((s for s in history.sessions if s.completed and s.date <= today),
-                       key=lambda s: (s.date, s.id))
+                       key=attrgetter("date", "id"))
     g, k, grace = settings.spacing_days, settings.cadence_days, settings.grace_days
     score = 0.0
     runs: list[tuple[date, date, int]] = []

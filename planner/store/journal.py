@@ -37,6 +37,7 @@ class Journal:
         self.lock_timeout = timeout_from_env() if lock_timeout is None else float(lock_timeout)
         self.clock = clock or date.today
         self._state: State | None = None
+        self.writes = 0  # files this object has written (the journal replaced)
         self._mutex = threading.Lock()
         self._local = threading.local()
 
@@ -173,6 +174,7 @@ class Journal:
             rotation.prune()
             with self._mutex:
                 self._state = State(reader.signature_of(e.stat), data, CURRENT_SCHEMA, index)
+                self.writes += 1
             raise JournalNotDurable(self.path, e) from e
         except OSError as e:
             if rotation is not None:
@@ -181,3 +183,4 @@ class Journal:
         rotation.prune()
         with self._mutex:
             self._state = State(reader.signature_of(st), data, CURRENT_SCHEMA, index)
+            self.writes += 1

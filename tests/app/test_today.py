@@ -122,3 +122,30 @@ async def test_help_lists_keys_of_every_section(tmp_path):
                         "History (h)", "Settings (,)"):
             assert section in keys
         assert "stop — I feel unwell" in keys
+
+
+async def test_today_leaves_the_status_answers_for_the_prompt(tmp_path):
+    import json
+
+    from planner import cli_output as out
+
+    app = make_app(tmp_path, products=[("retinoid", days(-1))])
+    cache = journal_file(tmp_path).with_name("journal.json.status-cache")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        doc = json.loads(cache.read_text())
+        for day in (TODAY, days(1)):
+            fresh = planner_for(journal_file(tmp_path), day).today_view()
+            assert doc["days"][day.isoformat()]["line"] == out.status_line(fresh)
+        assert "product-blackout" in doc["days"][TODAY.isoformat()]["line"]
+        # a write from the app: the answers follow the journal
+        app.planner.log_product("scrub", TODAY)
+        app.data_changed()
+        await pilot.pause()
+        await pilot.pause()
+        doc = json.loads(cache.read_text())
+        fresh = planner_for(journal_file(tmp_path)).today_view()
+        assert doc["days"][TODAY.isoformat()]["json"] == out.json_text(fresh.to_json())
+        st = journal_file(tmp_path).stat()
+        assert doc["key"][:4] == [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]

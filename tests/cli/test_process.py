@@ -198,3 +198,54 @@ def test_a_damaged_cache_is_ignored_and_a_damaged_journal_still_exits_4(acu):
     acu.path.write_bytes(b"junk")
     r = _fast(args)
     assert r.returncode == 4 and str(acu.path) in r.stderr
+
+
+def _marked(path, day: str) -> None:
+    """Replace the stored answer for `day` by a mark, keeping its key: if status prints
+    the mark, it answered from the cache."""
+    doc = json.loads(_cache(path).read_text())
+    doc["days"][day]["line"] = f"MARK {day}"
+    _cache(path).write_text(json.dumps(doc))
+
+
+def test_a_write_leaves_the_answers_the_next_prompt_uses(acu):
+    acu.ok("log", "session", "--date", "2026-11-20", "--minutes", "5")
+    acu.ok("log", "product", "scrub")  # the write: the cache now describes the new journal
+    doc = json.loads(_cache(acu.path).read_text())
+    assert set(doc["days"]) == {"2026-12-01", "2026-12-02"}
+    for day in doc["days"]:
+        assert doc["days"][day]["line"] + "\n" == acu.ok("status", today=day).stdout
+        assert doc["days"][day]["json"] + "\n" == acu.ok("status", "--json", today=day).stdout
+    assert "product-blackout" in doc["days"]["2026-12-02"]["line"]
+    _marked(acu.path, "2026-12-01")
+    r = _fast(["--db", str(acu.path), "--today", "2026-12-01", "status"])
+    assert r.stdout == "MARK 2026-12-01\n" and "CLICK=False" in r.stderr
+
+
+def test_status_also_answers_the_next_day_from_what_it_worked_out(acu):
+    acu.ok("log", "product", "scrub")
+    _cache(acu.path).unlink()  # as if the journal had been written by something else
+    args = ["--db", str(acu.path), "--today", "2026-12-01", "status"]
+    assert _fast(args).stdout == acu.ok("status").stdout  # computed, then stored
+    _marked(acu.path, "2026-12-02")
+    tomorrow = ["--db", str(acu.path), "--today", "2026-12-02", "status"]
+    assert _fast(tomorrow).stdout == "MARK 2026-12-02\n"
+    later = ["--db", str(acu.path), "--today", "2026-12-03", "status"]  # not stored: computed
+    assert _fast(later).stdout == acu.ok("status", today="2026-12-03").stdout
+
+
+def test_a_cache_that_cannot_be_written_never_fails_a_command(acu):
+    _cache(acu.path).mkdir(parents=True)  # a directory where the cache file would go
+    r = acu.ok("log", "product", "scrub")
+    assert "logged product scrub" in r.stdout and _cache(acu.path).is_dir()
+    args = ["--db", str(acu.path), "--today", "2026-12-01", "status"]
+    r = _fast(args)
+    assert r.returncode == 0 and r.stdout == acu.ok("status").stdout
+
+
+def test_read_only_commands_leave_no_cache(acu):
+    acu.ok("log", "product", "scrub")
+    _cache(acu.path).unlink()
+    acu.ok("check", "2026-12-09")
+    acu.ok("history")
+    assert not _cache(acu.path).exists()

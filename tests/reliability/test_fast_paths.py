@@ -150,3 +150,46 @@ def test_blocked_days_as_before(skin, span):
     start = d0 + timedelta(days=span[0])
     end = start + timedelta(days=span[1])
     assert eng.blocked_days(start, end) == original_blocked_days(eng, start, end)
+
+
+def _table_verdict(table, need_ids):
+    from planner.store import reader
+
+    try:
+        reader._check_table("t", table, need_ids)
+    except reader.BadJournal as e:
+        return e.reason
+    return None
+
+
+doc_st = st.none() | st.integers(0, 2) | st.text(max_size=2) | st.lists(st.integers(), max_size=1) \
+    | st.dictionaries(st.sampled_from(["id", "date"]),
+                      st.none() | st.integers(0, 2) | st.sampled_from(["", "a", "b", "c"]),
+                      max_size=2)
+table_st = st.dictionaries(st.sampled_from(["1", "2", "3", "10", "", "x", "0١", "-1"]), doc_st,
+                           max_size=5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(table=table_st, need_ids=st.booleans())
+def test_whole_table_check_only_passes_what_the_per_document_check_passes(table, need_ids):
+    from planner.store import reader
+
+    if reader._looks_right(table, need_ids):
+        assert _table_verdict(table, need_ids) is None
+    data = {"t": table}
+    try:
+        reader.check_tables(data, need_ids=need_ids)
+        got = None
+    except reader.BadJournal as e:
+        got = e.reason
+    assert got == _table_verdict(table, need_ids)  # the same message as before
+
+
+def test_whole_table_check_takes_a_generated_journal_in_one_step():
+    from planner.store import reader
+
+    tables = generator().make_tables(2, seed=5)
+    raw = {name: {str(i + 1): doc for i, doc in enumerate(docs)} for name, docs in tables.items()}
+    assert sum(map(len, raw.values())) > 500
+    assert all(reader._looks_right(t, True) for t in raw.values())

@@ -122,6 +122,7 @@ class TodayScreen(RefreshOnResume, Screen):
         planner = self.app.planner
         view = planner.today_view()
         self._view = view
+        self.app.keep_status_answers(view)
         v = view.verdict
         status = self._w("today-status")
         reasons = self._w("today-reasons")
