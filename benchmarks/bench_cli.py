@@ -37,7 +37,7 @@ def status_rows(years: float, rounds: int) -> tuple[list[Row], float]:
     floor = [PY, "-c", FLOOR_CODE, str(path)]
     base = [PY, "-m", "planner", "--db", str(path)]
     status = [*base, "--today", TODAY, "status"]
-    log = [*base, "--today", TODAY, "log", "checkin", "--date", TODAY]
+    log = [*base, "--today", TODAY, "checkin", "--date", TODAY]
     cache = Path(str(path) + ".status-cache")
 
     def after_log() -> float:  # a prompt right after `acuplan log` (which left the answers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .domain.values import frozen
 from operator import attrgetter
 from typing import Callable
 
@@ -10,6 +9,7 @@ from .domain.models import (
     History, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Session, Settings,
     SkinRecord, from_doc, to_doc,
 )
+from .domain.values import frozen
 
 TABLES: dict[str, type] = {
     "sessions": Session,

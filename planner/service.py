@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from .domain.values import frozen, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -24,6 +23,7 @@ from .domain.models import (
 from .domain.rules import MIN_MINUTES, Engine, Verdict
 from .domain.settings_rules import SettingsError, apply_settings
 from .domain.streaks import StreakInfo, compute_streaks
+from .domain.values import frozen, replace
 from .domain.vocabulary import (
     EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, ZONES,
@@ -149,7 +149,7 @@ class Planner:
         other = Planner(self.journal, day)
         if self._cache is not None:
             sig, st, _ = self._cache
-            other._cache = (sig, st, Engine(st.history, st.settings, day))
+            other._cache = (sig, st, self._cache[2].on(day))
         return other
 
     # ---------------------------------------------------------------- reading

@@ -15,12 +15,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from .values import frozen, replace
 from datetime import date
 from typing import Protocol
 
 from .models import Exclusion, Profile
 from .routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step, profile_conditions, routine_zone
+from .values import frozen, replace
 from .vocabulary import CONCERNS, TECHNIQUES
 
 # Traditionally avoided in pregnancy, whether or not the catalog flags them.

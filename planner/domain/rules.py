@@ -8,12 +8,12 @@ window of days that can matter (bisect), never at the whole journal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from .values import frozen
 from datetime import date, timedelta
 from functools import cached_property
 from operator import attrgetter
 
 from .models import History, Plan, Reason, Session, Settings, SkinRecord
+from .values import frozen
 from .vocabulary import class_rank
 
 MIN_MINUTES = 5
@@ -76,15 +76,10 @@ class Engine:
     def __init__(self, history: History, settings: Settings, today: date):
         self.history = history
         self.settings = settings
-        self.today = today
-        self._t = today.toordinal()
         s = sorted(history.sessions, key=_BY_DATE)
         self._sessions = s
         self._session_days = [x.date.toordinal() for x in s]
-        live = [p for p in history.plans if p.fulfilled_by is None and p.date >= today]
-        live.sort(key=_BY_DATE)
-        self._plans = live
-        self._plan_days = [p.date.toordinal() for p in live]
+        self._set_today(today)
         self._product_days = sorted(p.date.toordinal() for p in history.products)
         self._procedure_days = sorted(p.date.toordinal() for p in history.procedures)
         self._injectable_days = sorted(p.date.toordinal() for p in history.injectables)
@@ -94,6 +89,22 @@ class Engine:
         self._skin_ranks = [_rank(r) for r in skin]  # computed once: classify is not free
         self._rank_of = {id(r): k for r, k in zip(skin, self._skin_ranks)}
         self._pauses = sorted(history.pauses, key=_BY_START)
+
+    def _set_today(self, today: date) -> None:
+        """What depends on the day: the day itself and the plans still ahead of it."""
+        self.today = today
+        self._t = today.toordinal()
+        live = [p for p in self.history.plans if p.fulfilled_by is None and p.date >= today]
+        live.sort(key=_BY_DATE)
+        self._plans = live
+        self._plan_days = [p.date.toordinal() for p in live]
+
+    def on(self, today: date) -> "Engine":
+        """The same history seen from another day: its indexes are shared, not rebuilt."""
+        other = object.__new__(Engine)
+        other.__dict__.update(self.__dict__)  # the cached indexes depend on the history only
+        other._set_today(today)
+        return other
 
     # ------------------------------------------------------------------ rules
 
@@ -434,18 +445,15 @@ class Engine:
         # skin-state: a day is blocked when the latest record dated in [day-2, day] is
         # moderate. Records are sorted by date, then entry: keep the last rank per date;
         # a date's last record then covers its day and the next two, up to the next date.
-        last_rank: dict[int, int] = {}
-        for n, rank, r in zip(self._skin_days, self._skin_ranks, self._skin):
-            last_rank[n] = rank
-            if rank == SEVERE:
-                end_hold = r.resolved_on.toordinal() - 1 if r.resolved_on else b
-                mark(n, end_hold)
-            elif rank == RED_FLAG:
-                end_hold = (r.resolved_on.toordinal() - 1
-                            if r.resolved_on and r.cleared_by_clinician else b)
-                mark(n, end_hold)
-        days = list(last_rank)
-        for i, n in enumerate(days):
-            if last_rank[n] == MODERATE:
-                mark(n, n + 2 if i + 1 == len(days) else min(n + 2, days[i + 1] - 1))
+        severe, red = self._hold_records
+        for r in severe:
+            mark(r.date.toordinal(), r.resolved_on.toordinal() - 1 if r.resolved_on else b)
+        for r in red:
+            mark(r.date.toordinal(), r.resolved_on.toordinal() - 1
+                 if r.resolved_on and r.cleared_by_clinician else b)
+        last_rank = dict(zip(self._skin_days, self._skin_ranks))  # the last per date wins
+        days = list(last_rank)  # ascending, as the records are
+        for n in [n for n, rank in last_rank.items() if rank == MODERATE]:
+            i = bisect_right(days, n)
+            mark(n, n + 2 if i == len(days) else min(n + 2, days[i] - 1))
         return flags

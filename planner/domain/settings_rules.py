@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .values import fields, frozen, replace
-
 from .models import Settings
+from .values import fields, frozen, replace
 
 
 @frozen

@@ -4,7 +4,6 @@ punish a day on which the rules said no.
 
 from __future__ import annotations
 
-from .values import frozen
 from datetime import date
 from itertools import accumulate
 from math import sqrt
@@ -12,6 +11,7 @@ from operator import attrgetter
 
 from .models import History, Settings
 from .rules import Engine
+from .values import frozen
 
 
 @frozen
@@ -101,29 +101,33 @@ def compute_streaks(history: History, settings: Settings, today: date,
         if not last.violations and (today - last.date).days <= allowance:
             current = run
             until_break = (last.date - today).days + allowance
-        for _, score in _score_walk(completed, blocked, first, today, k):
-            pass
+        score = _scores(completed, blocked, first, today, k)[-1]
     cur_c, long_c = _checkin_streaks(history, today)
     return StreakInfo(current, longest, until_break, cur_c, long_c, score, tuple(runs))
 
 
-def _score_walk(completed, blocked: _BlockedCounter, first: date, today: date, cadence: int):
-    """Loop's score for 1-per-K days, day by day: numerator 2, window 2K days, decay m.
-
-    Blocked days keep the previous value, so a safety hold never lowers the score.
+def _scores(completed, blocked: _BlockedCounter, first: date, today: date,
+            cadence: int) -> list[float]:
+    """Loop's score for 1-per-K days, day by day from `first`: numerator 2, window 2K days,
+    decay m. Blocked days keep the previous value, so a safety hold never lowers the score.
     """
     m = loop_multiplier(cadence)
+    keep = 1 - m
     window = 2 * cadence
-    per_day: dict[int, int] = {}
-    for s in completed:
-        per_day[s.date.toordinal()] = per_day.get(s.date.toordinal(), 0) + 1
-    score, rolling = 0.0, 0
     a = first.toordinal()
-    for n in range(a, today.toordinal() + 1):
-        rolling += per_day.get(n, 0) - per_day.get(n - window, 0)
-        if not blocked.flags[n - a]:
-            score = score * m + min(1.0, rolling / 2) * (1 - m)
-        yield n, score
+    counts = [0] * (today.toordinal() - a + 1)  # completed sessions per day
+    for s in completed:
+        counts[s.date.toordinal() - a] += 1
+    leaving = [0] * window + counts[:-window]  # the count that drops out of the window
+    out: list[float] = []
+    append = out.append
+    score, rolling = 0.0, 0
+    for came, went, is_blocked in zip(counts, leaving, blocked.flags):
+        rolling += came - went
+        if not is_blocked:
+            score = score * m + min(1.0, rolling / 2) * keep
+        append(score)
+    return out
 
 
 def score_series(history: History, settings: Settings, today: date,
@@ -135,27 +139,36 @@ def score_series(history: History, settings: Settings, today: date,
         return []
     first = min(s.date for s in completed)
     blocked = _BlockedCounter(engine, first, today)
-    return [(date.fromordinal(n), v)
-            for n, v in _score_walk(completed, blocked, first, today, settings.cadence_days)]
+    a = first.toordinal()
+    return [(date.fromordinal(a + i), v)
+            for i, v in enumerate(_scores(completed, blocked, first, today,
+                                          settings.cadence_days))]
 
 
 def _checkin_streaks(history: History, today: date) -> tuple[int, int]:
-    days = sorted({r.date.toordinal() for r in history.skin
-                   if r.kind == "checkin" and r.date <= today})
+    dates = {r.date for r in history.skin if r.kind == "checkin"}  # one per day, ~3,650
+    days = sorted([d.toordinal() for d in dates if d <= today])
     if not days:
         return 0, 0
     longest = run = 1
-    for a, b in zip(days, days[1:]):
-        run = run + 1 if b == a + 1 else 1
-        longest = max(longest, run)
-    have = set(days)
+    prev = days[0]
+    for n in days[1:]:
+        if n == prev + 1:
+            run += 1
+            if run > longest:
+                longest = run
+        else:
+            run = 1
+        prev = n
     n = today.toordinal()
-    if n not in have:
-        n -= 1
-    current = 0
-    while n in have:
+    if days[-1] < n - 1:
+        return 0, longest
+    current, i = 0, len(days) - 1  # days are distinct and sorted: walk back from the end
+    expect = days[-1]
+    while i >= 0 and days[i] == expect:
         current += 1
-        n -= 1
+        expect -= 1
+        i -= 1
     return current, longest
 
 

@@ -16,13 +16,13 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
-from ..domain.values import frozen
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step
+from planner.domain.values import frozen
 from planner.domain.vocabulary import (
     ACTIONS, CONCERNS, FORBIDDEN_ZONES, NEEDLE_WORDS, PRESSURES, SIDES, TECHNIQUES, ZONES,
 )

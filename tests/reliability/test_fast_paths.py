@@ -193,3 +193,107 @@ def test_whole_table_check_takes_a_generated_journal_in_one_step():
     raw = {name: {str(i + 1): doc for i, doc in enumerate(docs)} for name, docs in tables.items()}
     assert sum(map(len, raw.values())) > 500
     assert all(reader._looks_right(t, True) for t in raw.values())
+
+
+def test_an_engine_moved_to_another_day_answers_as_one_built_for_it():
+    from datetime import timedelta
+
+    from planner.domain.rules import Engine
+    from planner.domain.streaks import compute_streaks
+    from planner.records import state_from
+
+    tables = generator().make_tables(2, seed=11)
+    st_ = state_from(lambda t: tables.get(t, []))
+    base = Engine(st_.history, st_.settings, date(2026, 11, 20))
+    base.cap(date(2026, 11, 20)), base.check(date(2026, 11, 20))  # fill its lazy indexes
+    for n in range(0, 40, 3):
+        day = date(2026, 11, 20) + timedelta(days=n)
+        moved, fresh = base.on(day), Engine(st_.history, st_.settings, day)
+        for k in range(-3, 12):
+            d = day + timedelta(days=k)
+            assert moved.check(d) == fresh.check(d), (day, d)
+        assert moved.earliest(day) == fresh.earliest(day)
+        assert (compute_streaks(st_.history, st_.settings, day, moved)
+                == compute_streaks(st_.history, st_.settings, day, fresh))
+    assert base.today == date(2026, 11, 20)  # the original is left as it was
+
+
+def original_checkin_streaks(history, today):  # streaks._checkin_streaks as it was, verbatim
+    days = sorted({r.date.toordinal() for r in history.skin
+                   if r.kind == "checkin" and r.date <= today})
+    if not days:
+        return 0, 0
+    longest = run = 1
+    for a, b in zip(days, days[1:]):
+        run = run + 1 if b == a + 1 else 1
+        longest = max(longest, run)
+    have = set(days)
+    n = today.toordinal()
+    if n not in have:
+        n -= 1
+    current = 0
+    while n in have:
+        current += 1
+        n -= 1
+    return current, longest
+
+
+@settings(max_examples=300, deadline=None)
+@given(offsets=st.lists(st.tuples(st.integers(-30, 3), st.sampled_from(["checkin", "reaction"])),
+                        max_size=40))
+def test_checkin_streaks_as_before(offsets):
+    from datetime import timedelta
+
+    from planner.domain.models import History, SkinRecord
+    from planner.domain.streaks import _checkin_streaks
+
+    today = date(2026, 12, 1)
+    recs = tuple(SkinRecord(id=f"r{i}", date=today + timedelta(days=o), kind=k, seq=i)
+                 for i, (o, k) in enumerate(offsets))
+    h = History(skin=recs)
+    assert _checkin_streaks(h, today) == original_checkin_streaks(h, today)
+
+
+def original_score_walk(completed, flags, first, today, cadence):  # as it was, verbatim
+    from planner.domain.streaks import loop_multiplier
+
+    m = loop_multiplier(cadence)
+    window = 2 * cadence
+    per_day: dict[int, int] = {}
+    for s in completed:
+        per_day[s.date.toordinal()] = per_day.get(s.date.toordinal(), 0) + 1
+    score, rolling = 0.0, 0
+    a = first.toordinal()
+    for n in range(a, today.toordinal() + 1):
+        rolling += per_day.get(n, 0) - per_day.get(n - window, 0)
+        if not flags[n - a]:
+            score = score * m + min(1.0, rolling / 2) * (1 - m)
+        yield n, score
+
+
+@settings(max_examples=200, deadline=None)
+@given(days=st.lists(st.integers(0, 120), min_size=1, max_size=30),
+       blocked=st.lists(st.integers(0, 120), max_size=30), cadence=st.integers(1, 10),
+       span=st.integers(0, 150))
+def test_score_as_before(days, blocked, cadence, span):
+    from datetime import timedelta
+
+    from planner.domain.models import Session
+    from planner.domain.streaks import _scores
+
+    d0 = date(2026, 1, 1)
+    completed = sorted((Session(f"s{i}", d0 + timedelta(days=n), 5) for i, n in enumerate(days)),
+                       key=lambda s: (s.date, s.id))
+    first, today = completed[0].date, d0 + timedelta(days=max(days) + span)
+    flags = bytearray((today - first).days + 1)
+    for n in blocked:
+        if 0 <= n - (first - d0).days < len(flags):
+            flags[n - (first - d0).days] = 1
+
+    class Counter:  # the part of _BlockedCounter the score reads
+        pass
+
+    c = Counter()
+    c.flags = flags
+    assert _scores(completed, c, first, today, cadence) == [
+        v for _, v in original_score_walk(completed, flags, first, today, cadence)]
