@@ -149,3 +149,22 @@ async def test_today_leaves_the_status_answers_for_the_prompt(tmp_path):
         assert doc["days"][TODAY.isoformat()]["json"] == out.json_text(fresh.to_json())
         st = journal_file(tmp_path).stat()
         assert doc["key"][:4] == [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+async def test_back_to_today_from_another_section_is_the_same_screen_refreshed(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, TodayScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert not isinstance(app.screen, TodayScreen)
+        planner_for(journal_file(tmp_path)).log_product("retinoid", TODAY)  # another process
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.screen is first
+        assert "product-blackout" in text_of(app.screen.query_one("#today-reasons"))
+        await pilot.press("t")  # already there: nothing breaks
+        await pilot.pause()
+        assert app.screen is first
