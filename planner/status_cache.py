@@ -74,7 +74,9 @@ def store(path: str, key: list, days: dict[str, dict[str, str]]) -> None:
     target = path + SUFFIX
     tmp = f"{target}.tmp-{os.getpid()}"
     try:
-        atomic.write_new(tmp, json.dumps({"key": key, "days": days}).encode("utf-8"))
+        # Not fsynced: a cache lost in a crash is worked out again; a torn one is not JSON.
+        atomic.write_new(tmp, json.dumps({"key": key, "days": days}).encode("utf-8"),
+                         sync=False)
         os.replace(tmp, target)
     except OSError:
         try:

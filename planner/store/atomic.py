@@ -51,8 +51,9 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_new(path: Path, data: bytes) -> os.stat_result:
-    """Write `data` to a file that must not exist yet, mode 0600, fsynced; removed on failure."""
+def write_new(path: Path, data: bytes, *, sync: bool = True) -> os.stat_result:
+    """Write `data` to a file that must not exist yet, mode 0600, fsynced (unless `sync`
+    is false: a cache, whose loss costs nothing); removed on failure."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         try:
@@ -60,7 +61,8 @@ def write_new(path: Path, data: bytes) -> os.stat_result:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
             return os.fstat(fd)
         finally:
             os.close(fd)
