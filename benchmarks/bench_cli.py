@@ -118,11 +118,15 @@ def log_rows(years: float, rounds: int, status_floor: float, write_floor_s: floa
     path = journal_copy(years, f"log-{years:g}")
     log = [PY, "-m", "planner", "--db", str(path), "--today", TODAY, "log", "product",
            "retinoid", "--date", "2026-11-30"]
-    t = interleaved({"log": lambda: run_once(log)}, rounds)
+    bare = [PY, "-c", "import json, tinydb"]
+    with_click = [PY, "-c", "import json, tinydb, click"]
+    t = interleaved({"log": lambda: run_once(log), "bare": lambda: run_once(bare),
+                     "click": lambda: run_once(with_click)}, rounds)
+    click_ms = (median(t["click"]) - median(t["bare"])) * 1000
     return [Row("acuplan log (whole process)", years, median(t["log"]),
                 status_floor + write_floor_s, 1.5, "x",
                 "python benchmarks/bench_cli.py --years Y",
-                "floor = status floor + write floor")]
+                f"floor = status floor + write floor; `import click` alone adds {click_ms:.0f} ms")]
 
 
 def rows(years: float, rounds: int) -> list[Row]:

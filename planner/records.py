@@ -7,7 +7,7 @@ from typing import Callable
 
 from .domain.models import (
     History, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Session, Settings,
-    SkinRecord, from_doc, to_doc,
+    SkinRecord, from_doc, from_docs, to_doc,
 )
 from .domain.values import frozen
 
@@ -57,10 +57,7 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
     kw = {}
     for table, cls in TABLES.items():
         docs = all_docs(table)
-        if table == "skin":
-            items = [from_doc(cls, {**d, "seq": i}) for i, d in enumerate(docs)]
-        else:
-            items = [from_doc(cls, d) for d in docs]
+        items = from_docs(cls, docs, numbered=table == "skin")  # skin: seq = entry order
         kw[table] = _by_date(table, items)
     history = History(
         sessions=kw["sessions"], plans=kw["plans"], products=kw["products"],

@@ -267,9 +267,15 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
     fromiso = date.fromisoformat
     set_dict = object.__setattr__  # frozen: the class's own __setattr__ refuses
 
-    def build(doc: dict[str, Any]) -> Any:
-        if direct and tuple(doc) == canonical:  # every field present: no defaults needed
-            kwargs = dict(doc)
+    # The last field may be given apart (SkinRecord.seq: the entry order, not stored).
+    last, stored = canonical[-1], canonical[:-1]
+
+    def build(doc: dict[str, Any], last_value: Any = MISSING) -> Any:
+        shape = tuple(doc)
+        if direct and (shape == canonical if last_value is MISSING else shape == stored):
+            kwargs = dict(doc)  # every field present: no defaults needed
+            if last_value is not MISSING:
+                kwargs[last] = last_value
             for k, is_date in ordered:  # in field order, as the general path converts them
                 v = kwargs[k]
                 if not is_date:
@@ -278,10 +284,17 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
                     kwargs[k] = fromiso(v)
                 elif v.__class__ is list:
                     kwargs[k] = tuple(v)
-            _lists_to_tuples(kwargs, listy)
+            for k in listy:
+                v = kwargs[k]
+                if v.__class__ is list:
+                    kwargs[k] = tuple(v)
+            if list in map(type, kwargs.values()):  # a list where none belongs: rare
+                _lists_to_tuples(kwargs, ())
             obj = new(cls)
             set_dict(obj, "__dict__", kwargs)
             return obj
+        if last_value is not MISSING:
+            doc = {**doc, last: last_value}
         kwargs = dict(doc) if names.issuperset(doc) else {
             k: v for k, v in doc.items() if k in names}
         hits = special.intersection(kwargs)
@@ -313,9 +326,13 @@ def from_doc(cls: type, doc: dict[str, Any]) -> Any:
     return (_BUILDERS.get(cls) or _builder(cls))(doc)
 
 
-def from_docs(cls: type, docs: Iterable[dict[str, Any]]) -> list[Any]:
-    """`from_doc` over many docs of one table."""
+def from_docs(cls: type, docs: Iterable[dict[str, Any]], *, numbered: bool = False
+              ) -> list[Any]:
+    """`from_doc` over many docs of one table; with `numbered`, the class's last field is
+    set to each doc's position (as `from_doc(cls, {**doc, last: i})` would)."""
     build = _BUILDERS.get(cls) or _builder(cls)
+    if numbered:
+        return [build(d, i) for i, d in enumerate(docs)]
     return [build(d) for d in docs]
 
 
