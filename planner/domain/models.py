@@ -7,7 +7,6 @@ The store keeps plain dicts (JSON); the domain works on these values (`values.fr
 from __future__ import annotations
 
 from datetime import date
-from functools import cached_property
 from typing import Any, Callable, Iterable
 
 from .values import MISSING, fields, frozen, replace
@@ -105,12 +104,18 @@ class SkinRecord:
     cleared_by_clinician: bool = False
     seq: int = 0  # order of entry, to pick the latest of records on one date
 
-    @cached_property
+    @property
     def cls(self) -> str:
-        """Computed once per record: the rules, streaks and lists all ask for it."""
-        from .classify import classify
+        """Computed once per record: the rules, streaks and lists all ask for it. (Kept
+        in the instance dict by hand: functools.cached_property takes a lock per first
+        read on Python 3.11, a third of the engine's start on a 10-year journal.)"""
+        d = self.__dict__
+        c = d.get("_cls")
+        if c is None:
+            from .classify import classify
 
-        return classify(self)
+            c = d["_cls"] = classify(self)
+        return c
 
     @property
     def rank(self) -> int:
