@@ -46,7 +46,7 @@ GOALS = {
 
 def base(figure: str) -> str:
     """The figure's family: "acuplan status, nothing cached" -> "acuplan status"."""
-    return figure.split(",")[0]
+    return next((k for k in GOALS if figure.startswith(k + ",")), figure)
 
 
 def cell(row) -> str:

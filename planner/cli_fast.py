@@ -88,7 +88,7 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
     if key is not None:
         sys.stdout.flush()  # the answer first; the days after it are for the next prompts
         try:
-            status_cache.store(path, key, status_cache.days_from(planner, first))
+            status_cache.store(path, key, status_cache.payload_from(planner, first))
         except Exception:  # noqa: BLE001 - the answer is out; a cache is never worth an error
             pass
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from operator import attrgetter
 from typing import Callable
 
@@ -52,12 +53,51 @@ def _by_date(table: str, items: list) -> tuple:
     return tuple(sorted(items, key=_BY_START if table == "pauses" else _BY_DATE))
 
 
+class BadRecord(ValueError):
+    """A record whose fields the rules cannot use (a hand-edited journal, say)."""
+
+
+# The fields the rules compute with, and the one type each must have once built.
+_CHECKED: dict[str, tuple[tuple[str, type], ...]] = {
+    "sessions": (("date", date), ("minutes", int)),
+    "plans": (("date", date), ("minutes", int)),
+    "products": (("date", date),),
+    "procedures": (("date", date),),
+    "injectables": (("date", date),),
+    "skin": (("date", date), ("redness", int), ("swelling", int), ("itch", int),
+             ("burning", int), ("flags", tuple)),
+    "pauses": (("start", date), ("end", date)),
+}
+
+
+def _check(table: str, items: list) -> None:
+    """Every checked field has its type (one C-level pass per field), else BadRecord
+    naming the first record that does not."""
+    for name, typ in _CHECKED[table]:
+        types = set(map(type, map(attrgetter(name), items)))
+        if types <= {typ}:
+            continue
+        for r in items:
+            v = getattr(r, name)
+            if type(v) is not typ:
+                want = {date: "a YYYY-MM-DD date", int: "a whole number",
+                        tuple: "a list"}[typ]
+                raise BadRecord(f"{TYPE_OF_TABLE.get(table, 'skin')} record {r.id!r}: "
+                                f"{name} is {v!r}, not {want}")
+
+
 def state_from(all_docs: Callable[[str], list[dict]]) -> State:
-    """Build the domain state from a function returning each table's docs in entry order."""
+    """Build the domain state from a function returning each table's docs in entry order.
+
+    BadRecord if a record cannot be built or has a field the rules cannot use."""
     kw = {}
     for table, cls in TABLES.items():
         docs = all_docs(table)
-        items = from_docs(cls, docs, numbered=table == "skin")  # skin: seq = entry order
+        try:
+            items = from_docs(cls, docs, numbered=table == "skin")  # skin: seq = entry order
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
+            raise BadRecord(_first_unbuildable(table, cls, docs) or f"{table}: {e}") from None
+        _check(table, items)
         kw[table] = _by_date(table, items)
     history = History(
         sessions=kw["sessions"], plans=kw["plans"], products=kw["products"],
@@ -69,6 +109,15 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
         docs = all_docs(table)
         singles[table] = from_doc(cls, docs[0]) if docs else cls()
     return State(history, singles["profile"], singles["settings"])
+
+
+def _first_unbuildable(table: str, cls: type, docs: list[dict]) -> str | None:
+    for d in docs:
+        try:
+            from_doc(cls, d)
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
+            return f"{TYPE_OF_TABLE.get(table, 'skin')} record {d.get('id')!r}: {e}"
+    return None
 
 
 def doc_of(record) -> dict:

@@ -28,7 +28,8 @@ from .domain.vocabulary import (
     EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, ZONES,
 )
-from .records import TABLES, State, doc_of, record_type, state_from
+from .records import TABLES, BadRecord, State, doc_of, record_type, state_from
+from .store.errors import BadRecordInJournal
 
 MAX_LOG_MINUTES = 180
 NOTE_LIMIT = 2000
@@ -102,6 +103,7 @@ class TodayView:
     next_plan: PlanView | None
     streak: StreakInfo
     advice: tuple[str, ...]
+    earliest_cap: int | None = None  # the minutes allowed on verdict.earliest
 
     def to_json(self) -> dict:
         v = self.verdict
@@ -162,12 +164,26 @@ class Planner:
     def user_routines_dir(self) -> Path:
         return self.data_dir / "routines"
 
+    def _state_of(self, all_docs) -> State:
+        """The records as domain values; a record the rules cannot use makes the journal
+        unusable (exit 4, the app's error screen), as a damaged file does."""
+        try:
+            return state_from(all_docs)
+        except BadRecord as e:
+            from .store.versions import newest_readable
+
+            try:
+                newest = newest_readable(Path(self.journal.path))
+            except OSError:
+                newest = None
+            raise BadRecordInJournal(Path(self.journal.path), str(e), newest) from None
+
     def _load(self) -> tuple[State, Engine]:
         sig = self.journal.signature()
         if self._cache is None or self._cache[0] != sig:
             with _gc_paused():
                 snap = self.journal.snapshot()
-                st = state_from(lambda t: snap.get(t, []))
+                st = self._state_of(lambda t: snap.get(t, []))
                 self._cache = (sig, st, Engine(st.history, st.settings, self.today))
         return self._cache[1], self._cache[2]
 
@@ -196,8 +212,10 @@ class Planner:
     def today_view(self) -> TodayView:
         st, eng = self._load()
         plans = self.plan_views()
-        return TodayView(self.today, eng.check(self.today), plans[0] if plans else None,
-                         self.streak(), tuple(advice_for(st.history, self.today)))
+        verdict = eng.check(self.today)
+        return TodayView(self.today, verdict, plans[0] if plans else None,
+                         self.streak(), tuple(advice_for(st.history, self.today)),
+                         eng.cap(verdict.earliest) if verdict.earliest else None)
 
     def next_allowed(self) -> tuple[date | None, int]:
         eng = self.engine()
@@ -265,7 +283,7 @@ class Planner:
     # --------------------------------------------------------------- changes
 
     def _tx_state(self, tx) -> tuple[State, Engine]:
-        st = state_from(tx.all)
+        st = self._state_of(tx.all)
         return st, Engine(st.history, st.settings, self.today)
 
     def _not_future(self, day: date, what: str) -> None:

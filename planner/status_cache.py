@@ -1,13 +1,15 @@
-"""Answers of `acuplan status` kept beside the journal, for shell prompts that ask all day.
+"""Answers kept beside the journal: for shell prompts that ask all day, and for the app's
+first frame.
 
-`<journal>.status-cache` holds the printed answers (line and JSON) for one state of
-the journal file (device, inode, size, mtime) and one version of the code, for today
-and the next day, so the first prompt after midnight needs no work either. Whatever
-has the records loaded anyway stores them: `status` when it had to compute, a command
-that wrote, the app. Any write replaces the journal file and so leaves every stored
-answer behind. The cache is never the source of truth: one that cannot be read or
-written is ignored, and an answer is kept only if the journal did not change while
-it was being worked out.
+`<journal>.status-cache` holds, for one state of the journal file (device, inode,
+size, mtime) and one version of the code: the printed `status` answers (line and
+JSON) and the complete Today view, for today and the next day (so the first prompt
+after midnight needs no work either), and the profile and settings the app starts
+with. Whatever has the records loaded anyway stores them: `status` when it had to
+compute, a command that wrote, the app. Any write replaces the journal file and so
+leaves every stored answer behind. The cache is never the source of truth: one that
+cannot be read or written is ignored, and answers are kept only if the journal did
+not change while they were being worked out.
 
 Imports nothing heavy at module level: the prompt's fast path reads it.
 """
@@ -45,27 +47,51 @@ def key_of(path: str) -> list | None:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, _code_stamp()]
 
 
-def lookup(path: str, key: list, day: str, as_json: bool) -> str | None:
-    """The stored answer for `day` if it was worked out for exactly this key, else None."""
+def _read(path: str, key: list) -> dict | None:
     try:
         with open(path + SUFFIX, encoding="utf-8") as f:
             doc = json.load(f)
-        if doc.get("key") == key:
-            text = doc["days"][day]["json" if as_json else "line"]
-            return text if isinstance(text, str) else None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    return None
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and doc.get("key") == key else None
 
 
-def answer(view: Any) -> dict[str, str]:
-    """The two printed forms of one day's view."""
+def lookup(path: str, key: list, day: str, as_json: bool) -> str | None:
+    """The stored answer for `day` if it was worked out for exactly this key, else None."""
+    try:
+        text = _read(path, key)["days"][day]["json" if as_json else "line"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+    return text if isinstance(text, str) else None
+
+
+def for_app(path: str, day: date) -> tuple[Any, Any, Any] | None:
+    """(Today's view, profile, settings) as stored for the journal as it is now, or None.
+    What the app needs for its first frame, before it loads the records."""
+    key = key_of(path)
+    doc = _read(path, key) if key is not None else None
+    if doc is None:
+        return None
+    from .domain.models import Profile, Settings, from_doc
+    from .view_docs import view_from_doc
+
+    try:
+        view = view_from_doc(doc["days"][day.isoformat()]["view"])
+        return view, from_doc(Profile, doc["profile"]), from_doc(Settings, doc["settings"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def answer(view: Any) -> dict[str, Any]:
+    """One day's printed forms, and the complete view for the app."""
     from . import cli_output as out
+    from .view_docs import view_to_doc
 
-    return {"line": out.status_line(view), "json": out.json_text(view.to_json())}
+    return {"line": out.status_line(view), "json": out.json_text(view.to_json()),
+            "view": view_to_doc(view)}
 
 
-def store(path: str, key: list, days: dict[str, dict[str, str]]) -> None:
+def store(path: str, key: list, payload: dict[str, Any]) -> None:
     """Keep the answers (atomic, 0600) if the journal is still as `key` says; failures skip."""
     from .store import atomic
 
@@ -75,7 +101,7 @@ def store(path: str, key: list, days: dict[str, dict[str, str]]) -> None:
     tmp = f"{target}.tmp-{os.getpid()}"
     try:
         # Not fsynced: a cache lost in a crash is worked out again; a torn one is not JSON.
-        atomic.write_new(tmp, json.dumps({"key": key, "days": days}).encode("utf-8"),
+        atomic.write_new(tmp, json.dumps({"key": key, **payload}).encode("utf-8"),
                          sync=False)
         os.replace(tmp, target)
     except OSError:
@@ -85,14 +111,18 @@ def store(path: str, key: list, days: dict[str, dict[str, str]]) -> None:
             pass
 
 
-def days_from(planner: Any, first: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
-    """Answers for the planner's today (unless given) and the days after it."""
+def payload_from(planner: Any, first: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Answers for the planner's today (unless given) and the days after it, with the
+    profile and settings the app starts with."""
+    from .domain.models import to_doc
+
     today: date = planner.today
     days = {today.isoformat(): first or answer(planner.today_view())}
     for n in range(1, DAYS_AHEAD + 1):
         d = today + timedelta(days=n)
         days[d.isoformat()] = answer(planner.on(d).today_view())
-    return days
+    st = planner.state()
+    return {"days": days, "profile": to_doc(st.profile), "settings": to_doc(st.settings)}
 
 
 def keep(planner: Any, view: Any) -> None:
@@ -102,7 +132,7 @@ def keep(planner: Any, view: Any) -> None:
     key = key_of(path)
     loaded = planner.loaded_signature()
     if key is not None and loaded is not None and list(loaded) == key[:4]:
-        store(path, key, days_from(planner, answer(view)))
+        store(path, key, payload_from(planner, answer(view)))
 
 
 def refresh(planner: Any) -> None:
@@ -110,4 +140,4 @@ def refresh(planner: Any) -> None:
     path = str(planner.journal.path)
     key = key_of(path)
     if key is not None:
-        store(path, key, days_from(planner))
+        store(path, key, payload_from(planner))

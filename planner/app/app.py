@@ -33,6 +33,7 @@ LAZY_SECTIONS: dict[str, tuple[str, str, str]] = {
     "settings": ("planner.app.screens.settings", "SettingsScreen", "Settings"),
 }
 
+_UNREAD = object()
 TODAY_MODE = "_default"  # Textual's name for the mode of the default screen
 
 SECTION_KEYS = (
@@ -134,6 +135,7 @@ class AcuplanApp(App):
         self._library = None
         self._last_signature: Any = None
         self._answers_for: Any = None  # journal signature the status answers were kept for
+        self._start: Any = _UNREAD
         self._first_run_open = False
 
     def notify(self, message, *, title: str = "", severity="information",
@@ -152,8 +154,12 @@ class AcuplanApp(App):
         # for names in its mode table (private; Textual is pinned, tests cover switching).
         self._modes.setdefault(TODAY_MODE, TodayScreen)
         try:
-            settings = self.planner.settings()
-            profile = self.planner.profile()
+            start = self.start_answers()
+            if start is not None:  # as stored for this very file: no need to load it yet
+                _view, profile, settings = start
+            else:
+                settings = self.planner.settings()
+                profile = self.planner.profile()
             self._last_signature = self.planner.journal.signature()
         except StoreError as exc:
             self.show_store_error(exc)
@@ -195,6 +201,21 @@ class AcuplanApp(App):
         return self.get_library()
 
     # ------------------------------------------------------------ journal
+
+    def start_answers(self):
+        """(Today's view, profile, settings) as the status cache holds them for the journal
+        file as it is at start, else None: the first frame needs no records then. Read once;
+        Today loads the records right after that frame."""
+        if self._start is _UNREAD:
+            from planner import status_cache
+
+            try:
+                self._start = status_cache.for_app(str(self.journal_path), self.today)
+            except OSError:
+                self._start = None
+            if self._start is not None:  # what keep_status_answers would store again
+                self._answers_for = self.planner.journal.signature()
+        return self._start
 
     def keep_status_answers(self, view) -> None:
         """Today was just worked out: after the frame is drawn, leave it (and tomorrow's)

@@ -36,6 +36,17 @@ class JournalUnreadable(StoreError):
                          f"it was left untouched; {_restore_hint(newest_version)}")
 
 
+class BadRecordInJournal(JournalUnreadable):
+    """The file reads as a journal, but a record in it has a field the rules cannot use."""
+
+    def __init__(self, path: Path, detail: str, newest_version: Path | None = None) -> None:
+        StoreError.__init__(self, f"cannot use journal {Path(path)}: {detail} (changed by "
+                            f"hand?); {_restore_hint(newest_version)}")
+        self.path = Path(path)
+        self.reason = detail
+        self.newest_version = newest_version
+
+
 class NewerSchema(JournalUnreadable):
     """The file was written by a newer acuplan; upgrade rather than overwrite it."""
 

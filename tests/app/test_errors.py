@@ -98,3 +98,20 @@ async def test_journal_going_bad_while_running_then_restored(tmp_path):
         assert path.read_bytes() == b"garbage"
         path.write_bytes(good)  # what `acuplan restore` does
         assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+
+
+async def test_a_record_the_rules_cannot_use_opens_the_error_screen(tmp_path):
+    import json
+
+    path = journal_file(tmp_path)
+    make_app(tmp_path, sessions=[(days(-8), 10)])
+    raw = json.loads(path.read_text())
+    next(iter(raw["sessions"].values()))["date"] = None  # a hand edit
+    path.write_text(json.dumps(raw))
+    before = path.read_bytes()
+    app = AcuplanApp(path, TODAY, poll_interval=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        assert "date is None" in str(app.store_error)
+    assert path.read_bytes() == before

@@ -168,3 +168,46 @@ async def test_back_to_today_from_another_section_is_the_same_screen_refreshed(t
         await pilot.press("t")  # already there: nothing breaks
         await pilot.pause()
         assert app.screen is first
+
+
+async def test_first_frame_comes_from_the_stored_answers_then_the_records_load(tmp_path):
+    from textual import events
+
+    from planner import status_cache
+    from planner.app.app import AcuplanApp
+
+    path = journal_file(tmp_path)
+    make_app(tmp_path, products=[("retinoid", days(-1))])  # seeds the journal
+    status_cache.refresh(planner_for(path))  # as a CLI write or yesterday's app would
+
+    seen = {}
+    app = AcuplanApp(path, TODAY, poll_interval=0.05)
+
+    def on_message(message) -> None:
+        if isinstance(message, events.Ready):  # the first frame is on the screen
+            seen["loaded"] = app.planner.loaded_signature()
+            seen["status"] = text_of(app.screen.query_one("#today-status"))
+            seen["reasons"] = text_of(app.screen.query_one("#today-reasons"))
+
+    async with app.run_test(size=SIZE, message_hook=on_message) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert seen["loaded"] is None  # drawn before any record was built
+        assert "No session today" in seen["status"] and "product-blackout" in seen["reasons"]
+        assert app.planner.loaded_signature() is not None  # then loaded, right after
+        assert text_of(app.screen.query_one("#today-status")) == seen["status"]
+        assert text_of(app.screen.query_one("#today-reasons")) == seen["reasons"]
+
+
+async def test_stored_answers_for_another_state_of_the_journal_are_not_used(tmp_path):
+    from planner import status_cache
+
+    path = journal_file(tmp_path)
+    make_app(tmp_path)
+    status_cache.refresh(planner_for(path))  # answers for the journal without the product
+    planner_for(path).log_product("retinoid", days(-1))  # changed since: the key is stale
+    app = make_app(tmp_path, accepted=False)  # (already accepted in the file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.start_answers() is None
+        assert "product-blackout" in text_of(app.screen.query_one("#today-reasons"))

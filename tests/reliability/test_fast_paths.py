@@ -297,3 +297,25 @@ def test_score_as_before(days, blocked, cadence, span):
     c.flags = flags
     assert _scores(completed, c, first, today, cadence) == [
         v for _, v in original_score_walk(completed, flags, first, today, cadence)]
+
+
+def test_the_stored_today_view_is_the_view(tmp_path):
+    import json
+    from datetime import timedelta
+
+    from planner.service import Planner
+    from planner.store.journal import Journal
+    from planner.view_docs import view_from_doc, view_to_doc
+
+    tables = generator().make_tables(2, seed=21)
+    raw = {name: {str(i + 1): doc for i, doc in enumerate(docs)} for name, docs in tables.items()}
+    path = tmp_path / "j.json"
+    path.write_text(json.dumps(raw))
+    base = Planner(Journal(path), date(2026, 11, 1))
+    seen = set()
+    for n in range(0, 60, 2):
+        view = base.on(date(2026, 11, 1) + timedelta(days=n)).today_view()
+        doc = json.loads(json.dumps(view_to_doc(view)))  # through JSON, as the cache is
+        assert view_from_doc(doc) == view
+        seen.add((view.verdict.allowed, view.next_plan is None, view.earliest_cap is None))
+    assert len(seen) >= 3  # allowed and blocked days, with and without a plan ahead

@@ -86,8 +86,10 @@ class TodayScreen(RefreshOnResume, Screen):
             "today-verdict": Section("Today", id="today-verdict", classes="card"),
         }
         self._load_error: StoreError | None = None
+        start = self.app.start_answers()
+        self._from_cache = start is not None
         try:
-            self.refresh_data()
+            self.refresh_data(start[0] if start is not None else None)
         except StoreError as exc:
             self._load_error = exc
         yield Header()
@@ -115,14 +117,17 @@ class TodayScreen(RefreshOnResume, Screen):
         self._fresh = True
         if self._load_error is not None:
             self.app.show_store_error(self._load_error)
+        elif self._from_cache:  # drawn from the stored answers: now load the records
+            self.call_after_refresh(self.safe_refresh)
 
     # ------------------------------------------------------------ content
 
-    def refresh_data(self) -> None:
-        planner = self.app.planner
-        view = planner.today_view()
+    def refresh_data(self, view=None) -> None:
+        """Show today's view: worked out from the records, or the one given (stored)."""
+        if view is None:
+            view = self.app.planner.today_view()
+            self.app.keep_status_answers(view)
         self._view = view
-        self.app.keep_status_answers(view)
         v = view.verdict
         status = self._w("today-status")
         reasons = self._w("today-reasons")
@@ -139,7 +144,7 @@ class TodayScreen(RefreshOnResume, Screen):
         else:
             parts: list = [("✕ No session today", "bold $error")]
             if v.earliest:
-                cap = planner.engine().cap(v.earliest)
+                cap = view.earliest_cap
                 parts.append(f" · earliest allowed {short_date(v.earliest)} "
                              f"({v.min_minutes}–{cap} min)")
             else:
