@@ -57,33 +57,37 @@ class BadRecord(ValueError):
     """A record whose fields the rules cannot use (a hand-edited journal, say)."""
 
 
-# The fields the rules compute with, and the one type each must have once built.
-_CHECKED: dict[str, tuple[tuple[str, type], ...]] = {
+_NONE = type(None)
+# The fields the rules compute with, and the type (or types) each must have once built.
+_CHECKED: dict[str, tuple[tuple[str, type | tuple[type, ...]], ...]] = {
     "sessions": (("date", date), ("minutes", int)),
     "plans": (("date", date), ("minutes", int)),
     "products": (("date", date),),
     "procedures": (("date", date),),
     "injectables": (("date", date),),
     "skin": (("date", date), ("redness", int), ("swelling", int), ("itch", int),
-             ("burning", int), ("flags", tuple)),
+             ("burning", int), ("flags", tuple), ("resolved_on", (date, _NONE))),
     "pauses": (("start", date), ("end", date)),
 }
+
+
+_WANT = {date: "a YYYY-MM-DD date", int: "a whole number", tuple: "a list"}
 
 
 def _check(table: str, items: list) -> None:
     """Every checked field has its type (one C-level pass per field), else BadRecord
     naming the first record that does not."""
     for name, typ in _CHECKED[table]:
-        types = set(map(type, map(attrgetter(name), items)))
-        if types <= {typ}:
+        allowed = set(typ) if isinstance(typ, tuple) else {typ}
+        if set(map(type, map(attrgetter(name), items))) <= allowed:
             continue
         for r in items:
             v = getattr(r, name)
-            if type(v) is not typ:
-                want = {date: "a YYYY-MM-DD date", int: "a whole number",
-                        tuple: "a list"}[typ]
+            if type(v) not in allowed:
+                main = typ[0] if isinstance(typ, tuple) else typ
+                empty = " or empty" if _NONE in allowed else ""
                 raise BadRecord(f"{TYPE_OF_TABLE.get(table, 'skin')} record {r.id!r}: "
-                                f"{name} is {v!r}, not {want}")
+                                f"{name} is {v!r}, not {_WANT[main]}{empty}")
 
 
 def state_from(all_docs: Callable[[str], list[dict]]) -> State:

@@ -15,6 +15,7 @@ BAD = [
     ("products", "date", 20261120, "date is 20261120"),
     ("skin", "redness", "2", "redness is '2'"),
     ("skin", "flags", 7, "flags is 7, not a list"),
+    ("skin", "resolved_on", 3, "resolved_on is 3, not a YYYY-MM-DD date or empty"),
 ]
 
 
