@@ -61,7 +61,7 @@ def main(ctx: click.Context, db: str | None, today: date | None) -> None:
 @click.pass_context
 def _after_command(ctx: click.Context, *_result, **_options) -> None:
     """A command that wrote leaves the status answers for the journal as it now is, so
-    the shell prompt that runs next finds them (the records are loaded already)."""
+    the shell prompt that runs next finds them (the records are mostly loaded by then)."""
     env = ctx.obj
     planner = env.loaded_planner if isinstance(env, Env) else None
     if planner is not None and planner.journal.writes:

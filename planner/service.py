@@ -150,8 +150,8 @@ class Planner:
         """The same journal seen from another day; the records already loaded are shared."""
         other = Planner(self.journal, day)
         if self._cache is not None:
-            sig, st, _ = self._cache
-            other._cache = (sig, st, self._cache[2].on(day))
+            sig, st, eng = self._cache
+            other._cache = (sig, st, eng.on(day))
         return other
 
     # ---------------------------------------------------------------- reading

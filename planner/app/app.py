@@ -15,22 +15,22 @@ from typing import Any, Callable
 
 from textual.app import App
 from textual.binding import Binding
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
 
 from planner.service import BadInput, Planner, Refused
 from planner.store.errors import JournalUnreadable, StoreError
+from planner.store.journal import Journal
 
 from .screens.today import TodayScreen
 
-# mode name -> (module, class) of engineer B's sections, imported on first use.
-LAZY_SECTIONS: dict[str, tuple[str, str, str]] = {
-    "routines": ("planner.app.screens.routines", "RoutinesScreen", "Routines"),
-    "journal": ("planner.app.screens.journal", "JournalScreen", "Journal"),
-    "history": ("planner.app.screens.history", "HistoryScreen", "History"),
-    "settings": ("planner.app.screens.settings", "SettingsScreen", "Settings"),
+# mode name -> (module, class) of the sections besides Today, imported on first use.
+LAZY_SECTIONS: dict[str, tuple[str, str]] = {
+    "plan": ("planner.app.screens.plan", "PlanScreen"),
+    "routines": ("planner.app.screens.routines", "RoutinesScreen"),
+    "journal": ("planner.app.screens.journal", "JournalScreen"),
+    "history": ("planner.app.screens.history", "HistoryScreen"),
+    "settings": ("planner.app.screens.settings", "SettingsScreen"),
 }
 
 _UNREAD = object()
@@ -46,42 +46,9 @@ SECTION_KEYS = (
 )
 
 
-def _open_journal(path: Path):
-    try:
-        from planner.store import Journal  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - while the store package is being finished
-        from planner.store.journal import Journal
-    return Journal(path)
-
-
-class ComingSoonScreen(Screen):
-    """Stand-in for a section whose module is not there yet."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.section_title = title
-
-    def compose(self):
-        yield Header(show_clock=False)
-        yield Static(Content(f"{self.section_title} is coming soon."), classes="placeholder")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = f"acuplan · {self.section_title}"
-
-    def refresh_data(self) -> None:
-        pass
-
-
-def _lazy_screen(module: str, cls: str, title: str) -> Callable[[], Screen]:
+def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
     def factory() -> Screen:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            return ComingSoonScreen(title)
-        return getattr(mod, cls)()
+        return getattr(importlib.import_module(module), cls)()
 
     return factory
 
@@ -91,12 +58,6 @@ def _acuplan_commands():
     from .commands import AcuplanCommands
 
     return AcuplanCommands
-
-
-def _plan_screen() -> Screen:
-    from .screens.plan import PlanScreen
-
-    return PlanScreen()
 
 
 class AcuplanApp(App):
@@ -109,10 +70,7 @@ class AcuplanApp(App):
     COMMANDS = App.COMMANDS | {_acuplan_commands}
     # Today is the default screen, not a mode: Textual restyles the whole app when it
     # makes a mode's first screen (~40 ms at start-up, measured on a minimal app).
-    MODES = {
-        "plan": _plan_screen,
-        **{name: _lazy_screen(*spec) for name, spec in LAZY_SECTIONS.items()},
-    }
+    MODES = {name: _lazy_screen(*spec) for name, spec in LAZY_SECTIONS.items()}
     BINDINGS = [
         Binding("t", "section('today')", "Today", show=False),
         Binding("p", "section('plan')", "Plan", show=False),
@@ -129,7 +87,7 @@ class AcuplanApp(App):
         self.journal_path = Path(journal_path)
         self.today = today
         self.poll_interval = poll_interval
-        self.planner = Planner(_open_journal(self.journal_path), today)
+        self.planner = Planner(Journal(self.journal_path), today)
         self.store_error: StoreError | None = None
         self.session_time_scale: float = 1.0  # real seconds per countdown second = 1/scale
         self._library = None
@@ -395,11 +353,17 @@ class AcuplanApp(App):
 
     def open_skin_form(self, kind: str, session_id: str | None = None, record=None,
                        callback=None) -> None:
-        try:
-            from .screens.journal import SkinFormScreen
-        except ModuleNotFoundError:
-            self.notify("The journal forms are not available yet.", severity="warning")
-            return
+        from .screens.journal import SkinFormScreen
+
+        self._push_form(SkinFormScreen(kind, session_id=session_id, record=record), callback)
+
+    def open_activity_form(self, table: str) -> None:
+        from .screens.journal import ActivityFormScreen
+
+        self._push_form(ActivityFormScreen(table))
+
+    def _push_form(self, form: Screen, callback=None) -> None:
+        """Open a record form; a save refreshes every screen, then `callback` gets the result."""
 
         def done(result: Any) -> None:
             if result is not None:
@@ -407,20 +371,7 @@ class AcuplanApp(App):
             if callback is not None:
                 callback(result)
 
-        self.push_screen(SkinFormScreen(kind, session_id=session_id, record=record), done)
-
-    def open_activity_form(self, table: str) -> None:
-        try:
-            from .screens.journal import ActivityFormScreen
-        except ModuleNotFoundError:
-            self.notify("The journal forms are not available yet.", severity="warning")
-            return
-
-        def done(result: Any) -> None:
-            if result is not None:
-                self.data_changed()
-
-        self.push_screen(ActivityFormScreen(table), done)
+        self.push_screen(form, done)
 
 
 def run_app(journal_path: Path, today: date) -> None:

@@ -289,12 +289,7 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
                     kwargs[k] = fromiso(v)
                 elif v.__class__ is list:
                     kwargs[k] = tuple(v)
-            for k in listy:
-                v = kwargs[k]
-                if v.__class__ is list:
-                    kwargs[k] = tuple(v)
-            if list in map(type, kwargs.values()):  # a list where none belongs: rare
-                _lists_to_tuples(kwargs, ())
+            _lists_to_tuples(kwargs, listy)
             obj = new(cls)
             set_dict(obj, "__dict__", kwargs)
             return obj

@@ -24,30 +24,9 @@ pytest.importorskip("textual")
 
 from planner.service import Planner  # noqa: E402
 from planner.store import Journal  # noqa: E402
+from tests.app.helpers import text_of, wait_for  # noqa: E402
 
 TODAY = date(2026, 12, 1)
-
-
-def _text(widget) -> str:
-    """The plain text a widget shows (Static, or the reasons list's whole content)."""
-    content = getattr(widget, "content", None)
-    if content is None:
-        content = widget.render()
-    return getattr(content, "plain", None) or str(content)
-
-
-async def _wait(pilot, predicate, timeout: float = 15.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while loop.time() < end:
-        await pilot.pause()
-        try:
-            if predicate():
-                return True
-        except Exception:  # noqa: BLE001 - the screen may be recomposing
-            pass
-        await asyncio.sleep(0.02)
-    return bool(predicate())
 
 
 async def _scenario(path: Path, rounds: int) -> dict:
@@ -60,14 +39,15 @@ async def _scenario(path: Path, rounds: int) -> dict:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
-        reasons = lambda: _text(app.screen.query_one("#today-reasons"))  # noqa: E731
+        reasons = lambda: text_of(app.screen.query_one("#today-reasons"))  # noqa: E731
         assert "product-blackout" not in reasons()
 
         # 1. the command line writes; the app shows it by itself
         r = await asyncio.to_thread(run_cli, "log", "product", "retinoid", "--date",
                                     TODAY.isoformat(), db=path)
         assert r.returncode == 0, r.stderr
-        out["shown"] = await _wait(pilot, lambda: "product-blackout" in reasons())
+        out["shown"] = await wait_for(pilot, lambda: "product-blackout" in reasons(),
+                                      timeout=15.0)
 
         # 2. both write at once: command-line check-ins in a thread, app writes in its loop
         cli_results = []
@@ -95,7 +75,7 @@ async def _scenario(path: Path, rounds: int) -> dict:
             notes = {r.note for r in app.planner.state().history.skin}
             return all(f"cli-{i}" in notes and f"app-{i}" in notes for i in range(rounds))
 
-        out["app_has_all"] = await _wait(pilot, app_has_all)
+        out["app_has_all"] = await wait_for(pilot, app_has_all, timeout=15.0)
         out["app_plans"] = len(app.planner.state().history.plans)
         out["screen"] = type(app.screen).__name__
         out["notes"] = [str(n.message) for n in app._notifications]

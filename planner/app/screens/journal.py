@@ -33,8 +33,8 @@ from ...domain.vocabulary import (
 from ...service import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
 from ...store.errors import StoreError
 from ..widgets.rec_forms import (
-    RECORDS_CSS, ConfirmScreen, FieldError, FormModal, MessageScreen, error_text, guard, parse_day,
-    parse_int,
+    RECORDS_CSS, ConfirmScreen, FieldError, FormModal, MessageScreen, clear_errors, error_text,
+    guard, note_error, parse_day, parse_int, show_errors,
 )
 from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickCheckbox, TickSelectionList
@@ -323,8 +323,8 @@ class SkinFormScreen(FormModal):
         zone = self.query_one("#f-zone", Select).value
         values["zone"] = None if zone is Select.NULL else zone
         values["note"] = self.query_one("#f-note", Input).value
-        if len(values["note"]) > 2000:
-            errors["note"] = f"note is too long ({len(values['note'])} characters; at most 2000)"
+        if why := note_error(values["note"]):
+            errors["note"] = why
         if self.kind == "reaction":
             sid = self.query_one("#f-session", Select).value
             values["session_id"] = None if sid is Select.NULL else sid
@@ -334,12 +334,9 @@ class SkinFormScreen(FormModal):
 
     @guard
     def action_save(self) -> None:
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         values, errors = self._collect()
-        if errors:
-            for name, message in errors.items():
-                self.query_one(f"#err-{name}", FieldError).show(message)
+        if show_errors(self, errors):
             first = next(iter(errors))
             target = self.query(f"#f-{first}")
             if target:
@@ -453,8 +450,7 @@ class ActivityFormScreen(FormModal):
 
     @guard
     def action_save(self) -> None:
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         planner = _planner(self)
         word, kinds, rule, method = ACTIVITY[self.table]
         kind = self.query_one("#f-kind", Select).value
@@ -466,11 +462,9 @@ class ActivityFormScreen(FormModal):
             day = parse_day(self.query_one("#f-date", Input).value, today=planner.today)
         except ValueError as e:
             errors["date"] = str(e)
-        if len(note) > 2000:
-            errors["note"] = f"note is too long ({len(note)} characters; at most 2000)"
-        if errors:
-            for name, message in errors.items():
-                self.query_one(f"#err-{name}", FieldError).show(message)
+        if why := note_error(note):
+            errors["note"] = why
+        if show_errors(self, errors):
             return
         try:
             if self.record:
@@ -557,8 +551,7 @@ class SessionFormScreen(FormModal):
 
     @guard
     def action_save(self) -> None:
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         planner = _planner(self)
         errors = {}
         try:
@@ -571,11 +564,9 @@ class SessionFormScreen(FormModal):
         except ValueError as e:
             errors["minutes"] = str(e)
         note = self.query_one("#f-note", Input).value
-        if len(note) > 2000:
-            errors["note"] = f"note is too long ({len(note)} characters; at most 2000)"
-        if errors:
-            for name, message in errors.items():
-                self.query_one(f"#err-{name}", FieldError).show(message)
+        if why := note_error(note):
+            errors["note"] = why
+        if show_errors(self, errors):
             return
         aborted = bool(self.query_one("#f-aborted", TickCheckbox).value)
         try:
@@ -635,8 +626,7 @@ class PauseFormScreen(FormModal):
 
     @guard
     def action_save(self) -> None:
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         planner = _planner(self)
         errors = {}
         days_ = {}
@@ -647,11 +637,9 @@ class PauseFormScreen(FormModal):
             except ValueError as e:
                 errors[name] = str(e)
         note = self.query_one("#f-note", Input).value
-        if len(note) > 2000:
-            errors["note"] = f"note is too long ({len(note)} characters; at most 2000)"
-        if errors:
-            for name, message in errors.items():
-                self.query_one(f"#err-{name}", FieldError).show(message)
+        if why := note_error(note):
+            errors["note"] = why
+        if show_errors(self, errors):
             return
         reason = self.query_one("#f-reason", Select).value
         try:
@@ -701,8 +689,7 @@ class ResolveScreen(FormModal):
 
     @guard
     def action_save(self) -> None:
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         planner = _planner(self)
         try:
             day = parse_day(self.query_one("#f-date", Input).value, today=planner.today)

@@ -22,7 +22,9 @@ from ...domain.settings_rules import RANGES, SettingsError, apply_settings
 from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
 from ...service import BadInput
 from ...store.errors import StoreError
-from ..widgets.rec_forms import RECORDS_CSS, FieldError, guard, parse_day
+from ..widgets.rec_forms import (
+    RECORDS_CSS, FieldError, clear_errors, guard, parse_day, show_errors,
+)
 from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickCheckbox
 
@@ -313,8 +315,7 @@ class SettingsScreen(Screen):
     @guard
     def _reset_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        for err in self.query(FieldError):
-            err.clear()
+        clear_errors(self)
         settings = self.app.planner.settings()
         for key in RANGES:
             self.query_one(f"#s-{key}", Input).value = str(getattr(settings, key))
@@ -368,9 +369,7 @@ class SettingsScreen(Screen):
                     errors[key] = str(e)
                 else:
                     errors["rules"] = str(e)
-        if errors:
-            for key, message in errors.items():
-                self.query_one(f"#err-{key}", FieldError).show(message)
+        if show_errors(self, errors):
             first = next(iter(errors))
             if first in RANGES:
                 self.query_one(f"#s-{first}", Input).focus()

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual import on
 from textual.widgets import Button, Input, Label, Static
 
+from ...service import BadInput, check_note
 from ...store.errors import StoreError
 
 # Styles of the record screens, loaded the first time one of them opens (not at start-up).
@@ -48,6 +49,28 @@ class FieldError(Label):
         self.message = ""
         self.update("")
         self.remove_class("-shown")
+
+
+def clear_errors(node) -> None:
+    """Hide every field error under `node`: the form is about to check its fields again."""
+    for err in node.query(FieldError):
+        err.clear()
+
+
+def show_errors(node, errors: dict[str, str]) -> bool:
+    """Show each message at its field's `#err-<name>`; True if there was any."""
+    for name, message in errors.items():
+        node.query_one(f"#err-{name}", FieldError).show(message)
+    return bool(errors)
+
+
+def note_error(note: str) -> str | None:
+    """The service's own refusal of a note, shown at the field before anything is saved."""
+    try:
+        check_note(note)
+    except BadInput as e:
+        return str(e)
+    return None
 
 
 def parse_day(text: str, *, today: date | None = None, allow_future: bool = False,
