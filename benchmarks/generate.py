@@ -77,24 +77,19 @@ def make_tables(years: float, *, seed: int = 1, today: date = DEFAULT_TODAY) -> 
     clean = 0
     while d < today - timedelta(days=2):
         if not paused(d):
-            aborted = rng.random() < 0.04
+            outcome = rng.choices(("completed", "partial", "aborted"), (94, 2, 4))[0]
             cap = 10 if clean < 3 else min(30, 10 + 5 * (clean - 2))
             minutes = rng.randint(5, cap)
-            violations = []
-            if rng.random() < 0.02:
-                violations = [{"rule": "product-blackout",
-                               "message": "retinoid used 2 days before: no session for 3 days "
-                                          "after a home active",
-                               "until": (d + timedelta(days=2)).isoformat()}]
             sid = rid()
             t["sessions"].append({"id": sid, "date": d.isoformat(), "minutes": minutes,
-                                  "routine": rng.choice(ROUTINES), "aborted": aborted,
-                                  "violations": violations, "note": rng.choice(NOTES)})
+                                  "routine": rng.choice(ROUTINES), "outcome": outcome,
+                                  "note": rng.choice(NOTES)})
             session_days.append(d)
-            clean = 0 if aborted or violations else clean + 1
+            clean = 0 if outcome == "aborted" else clean + (outcome == "completed")
             if rng.random() < 0.5:
                 t["plans"].append({"id": rid(), "date": d.isoformat(), "minutes": minutes,
-                                   "routine": rng.choice(ROUTINES), "fulfilled_by": sid})
+                                   "routine": rng.choice(ROUTINES), "fulfilled_by": sid,
+                                   "confirmed_missed": False})
         d += timedelta(days=rng.choice((7, 7, 7, 7, 7, 7, 8)))
 
     # daily check-ins, mostly calm
@@ -142,7 +137,8 @@ def make_tables(years: float, *, seed: int = 1, today: date = DEFAULT_TODAY) -> 
     for k in range(1, 4):
         day = max(today, last) + timedelta(days=7 * k + 1)
         t["plans"].append({"id": rid(), "date": day.isoformat(), "minutes": 10,
-                           "routine": rng.choice(ROUTINES), "fulfilled_by": None})
+                           "routine": rng.choice(ROUTINES), "fulfilled_by": None,
+                           "confirmed_missed": False})
 
     t["profile"].append({"id": rid(), "notice_accepted": True, "onboarded": True,
                          "pregnant": False, "anticoagulants": False, "bleeding_disorder": False,
@@ -158,6 +154,13 @@ def make_tables(years: float, *, seed: int = 1, today: date = DEFAULT_TODAY) -> 
     for name in ("skin", "products", "procedures", "injectables", "plans"):
         t[name].sort(key=lambda doc: doc["date"])
     t["pauses"].sort(key=lambda doc: doc["start"])
+    # the entry stamp of each dated record (SPEC §3.2): by day, a day's sessions last
+    stamped = [(doc.get("date") or doc["start"], rank, i, doc)
+               for rank, name in enumerate(("products", "procedures", "injectables", "pauses",
+                                            "skin", "sessions"))
+               for i, doc in enumerate(t[name])]
+    for n, (*_, doc) in enumerate(sorted(stamped, key=lambda x: x[:3]), 1):
+        doc["logged"] = n
     return t
 
 

@@ -20,6 +20,7 @@ from .cli_base import (
     CONTEXT_SETTINGS, DATE, EXIT_INTERNAL, EXIT_REFUSED, AcuGroup, Env, Whole, check_text,
     json_option, pass_env,
 )
+from .domain.models import OUTCOMES
 from .domain.vocabulary import (
     FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS, PRODUCT_KINDS, ZONES,
 )
@@ -123,20 +124,40 @@ def status(env: Env, as_json: bool) -> None:
 @click.argument("day", metavar="DATE", type=DATE)
 @click.option("--minutes", type=Whole(1, MAX_LOG_MINUTES),
               help="Length of the session to check.")
+@click.option("--routine", "routine_id", metavar="ID",
+              help="Also check this routine against your profile (cautions, excluded zones).")
 @json_option
 @pass_env
-def check(env: Env, day: date, minutes: int | None, as_json: bool) -> None:
+def check(env: Env, day: date, minutes: int | None, routine_id: str | None,
+          as_json: bool) -> None:
     """May a session happen on DATE?
 
     Exit 0 when it may, 3 when not, printing every reason and until when.
     """
     v = env.planner.check(day, minutes)
+    fit = env.planner.routine_fit(routine_id, day) if routine_id is not None else None
+    if fit is not None and not fit.fits:
+        from .domain.values import replace
+
+        v = replace(v, allowed=False, reasons=(*v.reasons, *fit.reasons))
     if as_json:
-        out.dump_json(v.to_json())
+        doc = v.to_json()
+        if fit is not None:
+            doc["left_out"] = [{"what": d.what, "reason": d.reason, "rule": d.rule}
+                               for d in fit.dropped]
+        out.dump_json(doc)
     else:
         _print_verdict(v, minutes)
+        if fit is not None:
+            _print_left_out(fit.dropped)
     if not v.allowed:
         raise click.exceptions.Exit(EXIT_REFUSED)
+
+
+def _print_left_out(dropped) -> None:
+    """The steps a profile caution or an excluded zone leaves out (SPEC §3)."""
+    for d in dropped:
+        out.write(f"leaves out: {out.one_line(d.what)} ({out.one_line(d.reason)})")
 
 
 def _print_verdict(v, minutes: int | None) -> None:
@@ -200,21 +221,27 @@ def plan(env: Env, day: date, routine_id: str | None, minutes: int | None,
             minutes = routine.minutes
     view = env.planner.plan(day, minutes, routine_id)
     if as_json:
-        out.dump_json(view.to_json())
+        doc = view.to_json()
+        doc["left_out"] = [{"what": d.what, "reason": d.reason, "rule": d.rule}
+                           for d in view.dropped]
+        out.dump_json(doc)
         return
     p = view.plan
     what = f", routine {out.one_line(p.routine)}" if p.routine else ""
     out.write(f"planned {p.date.isoformat()}: {p.minutes} minutes{what} (id {p.id})")
+    _print_left_out(view.dropped)
 
 
 @main.command()
+@click.option("--all", "all_", is_flag=True,
+              help="Also list past plans: carried out (done) or missed.")
 @json_option
 @pass_env
-def plans(env: Env, as_json: bool) -> None:
+def plans(env: Env, all_: bool, as_json: bool) -> None:
     """List plans, re-checked against the rules."""
-    views = env.planner.plan_views()
+    views = env.planner.plan_views(include_past=all_)
     if as_json:
-        out.dump_json([v.to_json() for v in views])
+        out.dump_json([v.to_json(with_status=all_) for v in views])
         return
     if not views:
         out.write("no plans")
@@ -222,17 +249,20 @@ def plans(env: Env, as_json: bool) -> None:
     rows = []
     for v in views:
         p = v.plan
-        state = "ok" if v.verdict.allowed else "BLOCKED"
+        if v.verdict is None:
+            state = v.status + (" (confirmed)" if p.confirmed_missed else "")
+        else:
+            state = "ok" if v.verdict.allowed else "BLOCKED"
         rows.append((p.date.isoformat(), out.one_line(p.id), f"{p.minutes} min", state,
                      out.one_line(p.routine or "-")))
     for line in out.table(rows, ("date", "id", "minutes", "state", "routine")):
         out.write(line)
     for v in views:
-        if not v.verdict.allowed:
+        if v.verdict is not None and not v.verdict.allowed:
             out.write(f"plan {out.one_line(v.plan.id)} on {v.plan.date.isoformat()} is blocked:")
             for line in out.reason_lines(v.verdict.reasons):
                 out.write(line)
-    if any(not v.verdict.allowed for v in views):
+    if any(v.verdict is not None and not v.verdict.allowed for v in views):
         out.write("move a blocked plan: `acuplan unplan ID`, then `acuplan plan DATE` "
                   "(see `acuplan next`)")
 
@@ -320,36 +350,67 @@ def log() -> None:
 @click.option("--minutes", type=Whole(1, MAX_LOG_MINUTES), required=True,
               help="How long it lasted, in minutes.")
 @click.option("--routine", "routine_id", metavar="ID", help="The routine you followed.")
-@click.option("--aborted", is_flag=True, help="It was stopped early.")
+@click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
+              help="completed (ran to the end, the default), partial (you ended it early) "
+                   "or aborted (stopped because you felt unwell).")
+@click.option("--partial", "partial", is_flag=True, help="Same as --outcome partial.")
+@click.option("--aborted", is_flag=True, help="Same as --outcome aborted.")
 @note_option
 @json_option
 @pass_env
 def log_session(env: Env, day: date | None, minutes: int, routine_id: str | None,
-                aborted: bool, note: str, as_json: bool) -> None:
+                outcome: str | None, partial: bool, aborted: bool, note: str,
+                as_json: bool) -> None:
     """Record a session (also one that broke a rule)."""
     note = check_text(note, "--note")
+    given = {o for o, on in (("partial", partial), ("aborted", aborted),
+                             (outcome, outcome is not None)) if on}
+    if len(given) > 1:
+        raise BadInput("give one outcome: --outcome, --partial or --aborted, not several")
+    outcome = given.pop() if given else "completed"
     if routine_id is not None:
         _find_routine(env, routine_id)
-    s = env.planner.log_session(_day(env, day), minutes, routine_id, aborted, note)
+    res = env.planner.log_session(_day(env, day), minutes, routine_id, outcome, note)
+    s = res.record
     if as_json:
-        out.dump_json(_log_json(s.id, s.violations))
+        out.dump_json({**_log_json(s.id, s.violations), "outcome": s.outcome,
+                       **_marked_json(res)})
         return
-    state = "aborted" if s.aborted else "completed"
     what = f", routine {out.one_line(s.routine)}" if s.routine else ""
     out.write(f"logged session {s.id} on {s.date.isoformat()}: {s.minutes} minutes, "
-              f"{state}{what}")
+              f"{s.outcome}{what}")
     if s.violations:
         n = len(s.violations)
         out.write(f"WARNING: this session broke {n} safety rule{'s' if n != 1 else ''}. "
                   "It is recorded and marked, counts for spacing, and ends the streak:")
         for line in out.reason_lines(s.violations):
             out.write(line)
+    _report_marked(res)
     out.write("aftercare: avoid retinoids, acids, scrubs and peels for 2 days; "
               "clean your tools with mild soap and warm water")
-    if aborted:
+    if s.aborted:
         out.write("if you stopped because you felt unwell, record it: "
                   f"`acuplan log reaction --date {s.date.isoformat()} --session {s.id} ...`")
     _report_blocked_plans(env)
+
+
+def _marked_json(res) -> dict:
+    return {"marked": [{"id": x.id, "date": x.date.isoformat(),
+                        "violations": [r.to_json() for r in x.violations]}
+                       for x in res.marked],
+            "unmarked": [x.id for x in res.unmarked]}
+
+
+def _report_marked(res) -> None:
+    """Violations are derived from the whole history (SPEC §3.2): an earlier-dated record
+    can mark sessions logged before it, and a correction can clear them. Say which."""
+    for x in res.marked:
+        out.write(f"note: session {x.id} on {x.date.isoformat()} now breaks a safety rule "
+                  "(this record comes before it):")
+        for line in out.reason_lines(x.violations):
+            out.write(line)
+    for x in res.unmarked:
+        out.write(f"note: session {x.id} on {x.date.isoformat()} no longer breaks a rule")
 
 
 def _simple_log(env: Env, what: str, kind: str, day: date | None, note: str,
@@ -357,11 +418,13 @@ def _simple_log(env: Env, what: str, kind: str, day: date | None, note: str,
     note = check_text(note, "--note")
     fn = {"product": env.planner.log_product, "procedure": env.planner.log_procedure,
           "injectable": env.planner.log_injectable}[what]
-    rec = fn(kind, _day(env, day), note)
+    res = fn(kind, _day(env, day), note)
+    rec = res.record
     if as_json:
-        out.dump_json(_log_json(rec.id))
+        out.dump_json({**_log_json(rec.id), **_marked_json(res)})
         return
     out.write(f"logged {what} {rec.kind} on {rec.date.isoformat()} (id {rec.id})")
+    _report_marked(res)
     rule = {"product": "product-blackout", "procedure": "procedure-wait",
             "injectable": "injectable-wait"}[what]
     for r in env.planner.check(rec.date).reasons:
@@ -422,7 +485,8 @@ def _log_skin(env: Env, kind: str, day: date | None, session_id: str | None, as_
                                flags=list(fields.pop("flags")), **fields)
     rec = res.record
     if as_json:
-        out.dump_json({**_log_json(rec.id), "class": res.cls, "advice": list(res.advice)})
+        out.dump_json({**_log_json(rec.id), "class": res.cls, "advice": list(res.advice),
+                       "updated": res.updated, **_marked_json(res)})
         return
     if res.advice:
         out.write("!" * 72)
@@ -431,7 +495,12 @@ def _log_skin(env: Env, kind: str, day: date | None, session_id: str | None, as_
             out.write("!! " + line)
         out.write("!" * 72)
     word = "check-in" if kind == "checkin" else "reaction"
-    out.write(f"logged {word} {rec.id} on {rec.date.isoformat()}: class {res.cls}")
+    if res.updated:
+        out.write(f"updated the check-in of {rec.date.isoformat()} ({rec.id}; one per day): "
+                  f"class {res.cls}")
+    else:
+        out.write(f"logged {word} {rec.id} on {rec.date.isoformat()}: class {res.cls}")
+    _report_marked(res)
     if res.cls == "red-flag":
         out.write("sessions are on hold until a clinician has seen you and cleared you; then: "
                   f"`acuplan resolve {rec.id} --date DATE --cleared-by-clinician`")
@@ -487,8 +556,7 @@ def resolve(env: Env, ids: tuple[str, ...], all_: bool, day: date | None,
     if not all_ and not ids:
         raise BadInput("give the ids of the records to resolve (see `acuplan history`), or --all")
     skin = env.planner.state().history.skin
-    holds = [r.id for r in skin if r.rank >= 3 and (
-        r.resolved_on is None or (r.cls == "red-flag" and not r.cleared_by_clinician))]
+    holds = [r.id for r in env.planner.open_holds()]
     for i in ids:
         _known_id(i, [r.id for r in skin], "skin record", "open holds", shown=holds)
     done = env.planner.resolve(None if all_ else list(ids), _day(env, day), cleared_by_clinician)

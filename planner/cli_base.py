@@ -36,7 +36,9 @@ class DateType(click.ParamType):
             return value
         try:
             return parse_date(str(value))
-        except ValueError:
+        except ValueError as e:
+            if "outside" in str(e):  # a real date, but not one acuplan keeps
+                self.fail(str(e).removeprefix("date "), param, ctx)
             self.fail(f"{value!r} is not a real date; use YYYY-MM-DD, e.g. 2026-12-01",
                       param, ctx)
 
@@ -179,7 +181,10 @@ class AcuGroup(click.Group):
         except KeyboardInterrupt:
             return EXIT_INTERRUPTED
         except BadInput as e:
-            out.error(str(e))
+            lines = str(e).split("\n")
+            out.error(lines[0])
+            for line in lines[1:]:  # an import's problems, one a line
+                out.write("  " + out.one_line(line.strip()), err=True)
             return EXIT_BAD_INPUT
         except Refused as e:
             _print_refusal(e)

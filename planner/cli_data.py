@@ -57,8 +57,6 @@ def export_cmd(env: Env, fmt: str, output: str | None) -> None:
 @pass_env
 def import_cmd(env: Env, file: str, as_json: bool) -> None:
     """Import a JSON export into an empty journal."""
-    from .store.exchange import import_json
-
     try:
         data = Path(file).read_bytes()
     except OSError as e:
@@ -68,7 +66,7 @@ def import_cmd(env: Env, file: str, as_json: bool) -> None:
     except UnicodeDecodeError:
         raise BadInput(f"{file} is not UTF-8 text; give a JSON file made by "
                        "`acuplan export`") from None
-    counts = import_json(env.planner.journal, text)
+    counts = env.planner.import_export(text)
     if as_json:
         out.dump_json({"imported": counts})
         return
@@ -142,7 +140,7 @@ def restore_cmd(env: Env, version: str | None, as_json: bool) -> None:
             out.write(line)
         out.write("restore one: `acuplan restore VERSION`")
         return
-    aside = versions.restore(path, version)
+    aside = env.planner.restore_version(version)
     if as_json:
         out.dump_json({"restored": version, "journal": str(path),
                        "moved_aside": str(aside) if aside else None})

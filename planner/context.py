@@ -5,8 +5,11 @@ so tests (and users) control both. No Textual, no heavy imports.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
+
+from .domain.vocabulary import FIRST_DATE, LAST_DATE
 
 DB_ENV = "ACUPLAN_DB"
 TODAY_ENV = "ACUPLAN_TODAY"
@@ -24,14 +27,22 @@ def journal_path(option: str | None) -> Path:
     return Path(raw).expanduser() if raw else default_journal_path()
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str, what: str = "date") -> date:
-    """A YYYY-MM-DD calendar date, or ValueError with a one-line message."""
+    """A date written exactly YYYY-MM-DD from 1900-01-01 to 2199-12-31 (SPEC §1; no week
+    or ordinal forms, which `date.fromisoformat` would take), or ValueError in one line."""
     try:
-        if len(text) != 10:
+        if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except (TypeError, ValueError):
         raise ValueError(f"{what} {text!r} is not a real date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{what} {text} is outside the dates acuplan keeps "
+                         f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})")
+    return day
 
 
 def today_from(option: str | None) -> date:

@@ -7,10 +7,12 @@ from operator import attrgetter
 from typing import Callable
 
 from .domain.models import (
-    History, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Session, Settings,
-    SkinRecord, from_doc, from_docs, to_doc,
+    OUTCOMES, History, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Session,
+    Settings, SkinRecord, from_doc, from_docs, to_doc,
 )
+from .domain.settings_rules import RANGES
 from .domain.values import frozen
+from .domain.vocabulary import FIRST_DATE, FLAGS, LAST_DATE
 
 TABLES: dict[str, type] = {
     "sessions": Session,
@@ -60,18 +62,30 @@ class BadRecord(ValueError):
 _NONE = type(None)
 # The fields the rules compute with, and the type (or types) each must have once built.
 _CHECKED: dict[str, tuple[tuple[str, type | tuple[type, ...]], ...]] = {
-    "sessions": (("date", date), ("minutes", int)),
-    "plans": (("date", date), ("minutes", int)),
-    "products": (("date", date),),
-    "procedures": (("date", date),),
-    "injectables": (("date", date),),
+    "sessions": (("date", date), ("minutes", int), ("outcome", str), ("logged", int)),
+    "plans": (("date", date), ("minutes", int), ("fulfilled_by", (str, _NONE))),
+    "products": (("date", date), ("logged", int)),
+    "procedures": (("date", date), ("logged", int)),
+    "injectables": (("date", date), ("logged", int)),
     "skin": (("date", date), ("redness", int), ("swelling", int), ("itch", int),
-             ("burning", int), ("flags", tuple), ("resolved_on", (date, _NONE))),
-    "pauses": (("start", date), ("end", date)),
+             ("burning", int), ("flags", tuple), ("resolved_on", (date, _NONE)),
+             ("logged", int), ("session_id", (str, _NONE))),
+    "pauses": (("start", date), ("end", date), ("logged", int)),
+}
+# Value ranges of fields the rules compute with: (low, high) inclusive.
+_RANGED: dict[str, tuple[tuple[str, object, object], ...]] = {
+    "sessions": (("date", FIRST_DATE, LAST_DATE), ("minutes", 1, 180)),
+    "plans": (("date", FIRST_DATE, LAST_DATE), ("minutes", 1, 180)),
+    "products": (("date", FIRST_DATE, LAST_DATE),),
+    "procedures": (("date", FIRST_DATE, LAST_DATE),),
+    "injectables": (("date", FIRST_DATE, LAST_DATE),),
+    "skin": (("date", FIRST_DATE, LAST_DATE), ("redness", 0, 4), ("swelling", 0, 4),
+             ("itch", 0, 10), ("burning", 0, 10)),
+    "pauses": (("start", FIRST_DATE, LAST_DATE), ("end", FIRST_DATE, LAST_DATE)),
 }
 
 
-_WANT = {date: "a YYYY-MM-DD date", int: "a whole number", tuple: "a list"}
+_WANT = {date: "a YYYY-MM-DD date", int: "a whole number", tuple: "a list", str: "text"}
 
 
 def _check(table: str, items: list) -> None:
@@ -90,6 +104,59 @@ def _check(table: str, items: list) -> None:
                                 f"{name} is {v!r}, not {_WANT[main]}{empty}")
 
 
+def _check_values(table: str, items: list) -> None:
+    """Ranges (C-level min/max per field), outcomes and flags, else BadRecord naming the
+    first record out of bounds: a hand edit must not loosen or crash a rule."""
+    what = TYPE_OF_TABLE.get(table, "skin")
+    for name, low, high in _RANGED[table]:
+        values = list(map(attrgetter(name), items))
+        if values and (min(values) < low or max(values) > high):  # type: ignore[operator]
+            r = next(r for r in items if not low <= getattr(r, name) <= high)  # type: ignore[operator]
+            v = getattr(r, name)
+            shown = v.isoformat() if isinstance(v, date) else repr(v)
+            lo = low.isoformat() if isinstance(low, date) else low
+            hi = high.isoformat() if isinstance(high, date) else high
+            raise BadRecord(f"{what} record {r.id!r}: {name} is {shown}, outside {lo} to {hi}")
+    if table == "sessions" and not set(map(attrgetter("outcome"), items)) <= set(OUTCOMES):
+        r = next(r for r in items if r.outcome not in OUTCOMES)
+        raise BadRecord(f"session record {r.id!r}: outcome is {r.outcome!r}, not one of "
+                        f"{', '.join(OUTCOMES)}")
+    if table == "skin":
+        used = set().union(*map(attrgetter("flags"), items)) if items else set()
+        if not used <= set(FLAGS):
+            r = next(r for r in items if not set(r.flags) <= set(FLAGS))
+            bad = sorted(map(repr, set(r.flags) - set(FLAGS)))[0]
+            raise BadRecord(f"skin record {r.id!r}: flag {bad} is not one of "
+                            f"{', '.join(FLAGS)}")
+
+
+def check_settings(settings: Settings) -> None:
+    """Every rule value inside its range (SPEC §3: a file never makes a rule looser)."""
+    for name, rng in RANGES.items():
+        v = getattr(settings, name)
+        if isinstance(v, bool) or not isinstance(v, int) or not rng.low <= v <= rng.high:
+            raise BadRecord(f"settings: {name} is {v!r}, outside the allowed range "
+                            f"{rng.low} to {rng.high} ({rng.meaning})")
+    if settings.cadence_days < settings.spacing_days:
+        raise BadRecord(f"settings: cadence_days is {settings.cadence_days}, below "
+                        f"spacing_days {settings.spacing_days}")
+    if not isinstance(settings.theme, str):
+        raise BadRecord(f"settings: theme is {settings.theme!r}, not a theme name")
+
+
+def _check_profile(profile: Profile) -> None:
+    for name, v in to_doc(profile).items():
+        if name == "exclusions":
+            continue
+        if not isinstance(v, bool):
+            raise BadRecord(f"profile: {name} is {v!r}, not true or false")
+    for e in profile.exclusions:
+        if not isinstance(e.zone, str) or not isinstance(e.reason, str) or not (
+                e.until is None or isinstance(e.until, date)):
+            raise BadRecord(f"profile: the exclusion {e.zone!r} is not a zone, reason and "
+                            "optional date")
+
+
 def state_from(all_docs: Callable[[str], list[dict]]) -> State:
     """Build the domain state from a function returning each table's docs in entry order.
 
@@ -98,10 +165,16 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
     for table, cls in TABLES.items():
         docs = all_docs(table)
         try:
-            items = from_docs(cls, docs, numbered=table == "skin")  # skin: seq = entry order
+            if table == "skin":  # seq = position in the table
+                items = from_docs(cls, docs, numbered=True)
+            elif table == "sessions":  # violations are derived later, never read
+                items = from_docs(cls, docs, last=())
+            else:
+                items = from_docs(cls, docs)
         except (TypeError, ValueError, AttributeError, KeyError) as e:
             raise BadRecord(_first_unbuildable(table, cls, docs) or f"{table}: {e}") from None
         _check(table, items)
+        _check_values(table, items)
         kw[table] = _by_date(table, items)
     history = History(
         sessions=kw["sessions"], plans=kw["plans"], products=kw["products"],
@@ -111,7 +184,12 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
     singles = {}
     for table, cls in SINGLES.items():
         docs = all_docs(table)
-        singles[table] = from_doc(cls, docs[0]) if docs else cls()
+        try:
+            singles[table] = from_doc(cls, docs[0]) if docs else cls()
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
+            raise BadRecord(f"{table}: {e}") from None
+    check_settings(singles["settings"])
+    _check_profile(singles["profile"])
     return State(history, singles["profile"], singles["settings"])
 
 
@@ -125,7 +203,10 @@ def _first_unbuildable(table: str, cls: type, docs: list[dict]) -> str | None:
 
 
 def doc_of(record) -> dict:
-    """A record as stored: no derived fields."""
+    """A record as stored: no derived fields (a skin record's position, a session's
+    violations)."""
     d = to_doc(record)
     d.pop("seq", None)
+    if isinstance(record, Session):
+        d.pop("violations", None)
     return d

@@ -9,6 +9,7 @@ storage problems surface as the store's own errors (exit 4).
 from __future__ import annotations
 
 import gc
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,8 +18,8 @@ from typing import Any, Iterable, Iterator
 from .domain.advice import advice_for
 from .domain.classify import red_flag_advice
 from .domain.models import (
-    Exclusion, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Reason, Session,
-    Settings, SkinRecord, from_doc, to_doc,
+    OUTCOMES, Exclusion, History, Pause, Plan, Profile, Reason, Session, Settings, SkinRecord,
+    from_doc, to_doc,
 )
 from .domain.rules import MIN_MINUTES, Engine, Verdict
 from .domain.settings_rules import SettingsError, apply_settings
@@ -28,11 +29,15 @@ from .domain.vocabulary import (
     EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, ZONES,
 )
-from .records import TABLES, BadRecord, State, doc_of, record_type, state_from
+from operator import attrgetter
+from .domain.vocabulary import class_rank
+from .records import TABLES, TYPE_OF_TABLE, BadRecord, State, doc_of, record_type, state_from
 from .store.errors import BadRecordInJournal
 
 MAX_LOG_MINUTES = 180
 NOTE_LIMIT = 2000
+SEVERE_RANK = class_rank("severe")
+_ROUTINE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 @contextmanager
@@ -75,25 +80,56 @@ def in_range(value: int, low: int, high: int, what: str) -> int:
 
 def check_note(note: str | None) -> str:
     note = note or ""
+    if not isinstance(note, str):
+        raise BadInput("a note must be text")
     if len(note) > NOTE_LIMIT:
         raise BadInput(f"note is too long ({len(note)} characters; at most {NOTE_LIMIT})")
     return note
 
 
+def check_routine_id(routine: str | None) -> str | None:
+    """A routine id is a short word of letters, digits, dots, hyphens and underscores."""
+    if routine is not None and (not isinstance(routine, str)
+                                or not _ROUTINE_ID.fullmatch(routine)):
+        raise BadInput(f"{routine!r} is not a routine id (see `acuplan routines list`)")
+    return routine
+
+
+class _Keep:
+    """The default of an edit's optional field that may also be set to None."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+
 @frozen
 class PlanView:
-    plan: Plan
-    verdict: Verdict
+    """A plan and its state: `open` (re-checked: `verdict`), `done` (carried out by a
+    session) or `missed` (its day passed with no session); past plans have no verdict."""
 
-    def to_json(self) -> dict:
-        return {
+    plan: Plan
+    verdict: Verdict | None
+    dropped: tuple = ()  # steps the routine leaves out for this profile (builder.Dropped)
+    status: str = "open"
+
+    def to_json(self, with_status: bool = False) -> dict:
+        """SPEC §7's plan object; `plans --all` adds the status (open, done, missed)."""
+        v = self.verdict
+        doc = {
             "id": self.plan.id,
             "date": self.plan.date.isoformat(),
             "minutes": self.plan.minutes,
             "routine": self.plan.routine,
-            "allowed": self.verdict.allowed,
-            "reasons": [r.to_json() for r in self.verdict.reasons],
+            "allowed": v.allowed if v is not None else None,
+            "reasons": [r.to_json() for r in v.reasons] if v is not None else [],
         }
+        if with_status:
+            doc["status"] = self.status
+            doc["confirmed_missed"] = self.plan.confirmed_missed
+        return doc
 
 
 @frozen
@@ -104,6 +140,7 @@ class TodayView:
     streak: StreakInfo
     advice: tuple[str, ...]
     earliest_cap: int | None = None  # the minutes allowed on verdict.earliest
+    missed_plans: tuple[Plan, ...] = ()  # past plans with no session, not yet asked about
 
     def to_json(self) -> dict:
         v = self.verdict
@@ -136,6 +173,54 @@ class SkinResult:
     record: SkinRecord
     cls: str
     advice: tuple[str, ...]
+    updated: bool = False                 # an existing record was changed (same-day check-in)
+    marked: tuple[Session, ...] = ()      # sessions this record now marks as breaking a rule
+    unmarked: tuple[Session, ...] = ()    # sessions it no longer marks
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@frozen
+class Logged:
+    """A record as the journal now holds it, and what the change did to other sessions."""
+
+    record: Any
+    violations: tuple[Reason, ...] = ()   # for a session: the rules it broke (derived)
+    marked: tuple[Session, ...] = ()      # other sessions that now break a rule
+    unmarked: tuple[Session, ...] = ()    # other sessions that no longer do
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@frozen
+class RoutineFit:
+    """A routine as this profile may do it on a day: what it leaves out, and whether what
+    is left still lasts the 5-minute minimum (SPEC §3: refused with that reason)."""
+
+    routine: Any
+    dropped: tuple
+    fits: bool
+    reasons: tuple[Reason, ...]
+
+
+def _day_status(sessions: tuple[Session, ...], plans: tuple[PlanView, ...],
+                verdict: Verdict | None) -> str:
+    """One word for a calendar cell: a session's mark (done, partial, aborted, or broke: it
+    broke a rule), else planned / missed, else allowed / blocked, else past."""
+    if sessions:
+        s = max(sessions, key=lambda x: (bool(x.violations), x.aborted, x.partial))
+        if s.violations:
+            return "broke"
+        return "aborted" if s.aborted else "partial" if s.partial else "done"
+    if plans:
+        return "missed" if all(p.status == "missed" for p in plans) else "planned"
+    if verdict is None:
+        return "past"
+    return "allowed" if verdict.allowed else "blocked"
 
 
 class Planner:
@@ -184,7 +269,8 @@ class Planner:
             with _gc_paused():
                 snap = self.journal.snapshot()
                 st = self._state_of(lambda t: snap.get(t, []))
-                self._cache = (sig, st, Engine(st.history, st.settings, self.today))
+                eng = Engine(st.history, st.settings, self.today)
+                self._cache = (sig, replace(st, history=eng.history), eng)
         return self._cache[1], self._cache[2]
 
     def state(self) -> State:
@@ -200,10 +286,26 @@ class Planner:
     def check(self, day: date, minutes: int | None = None) -> Verdict:
         return self.engine().check(day, minutes)
 
-    def plan_views(self) -> list[PlanView]:
+    def plan_views(self, include_past: bool = False) -> list[PlanView]:
+        """Plans still ahead, re-checked; with `include_past`, also those carried out and
+        those missed (SPEC §1: a missed plan stays listed), oldest first."""
         st, eng = self._load()
-        live = [p for p in st.history.plans if p.fulfilled_by is None and p.date >= self.today]
-        return [PlanView(p, eng.plan_verdict(p)) for p in sorted(live, key=lambda p: (p.date, p.id))]
+        out = []
+        for p in sorted(st.history.plans, key=lambda p: (p.date, p.id)):
+            if p.live(self.today):
+                out.append(PlanView(p, eng.plan_verdict(p)))
+            elif include_past:
+                out.append(PlanView(p, None, status="done" if p.fulfilled_by else "missed"))
+        return out
+
+    def open_holds(self) -> list[SkinRecord]:
+        """Severe records not resolved and red flags not cleared: only `resolve` lifts them."""
+        return [r for r in self.state().history.skin if _is_open_hold(r)]
+
+    def missed_plans(self) -> list[Plan]:
+        """Past plans with no session that the user has not yet said did not happen."""
+        return [p for p in sorted(self.state().history.plans, key=lambda p: (p.date, p.id))
+                if p.missed(self.today) and not p.confirmed_missed]
 
     def streak(self) -> StreakInfo:
         st, eng = self._load()
@@ -215,7 +317,8 @@ class Planner:
         verdict = eng.check(self.today)
         return TodayView(self.today, verdict, plans[0] if plans else None,
                          self.streak(), tuple(advice_for(st.history, self.today)),
-                         eng.cap(verdict.earliest) if verdict.earliest else None)
+                         eng.cap(verdict.earliest) if verdict.earliest else None,
+                         tuple(self.missed_plans()))
 
     def next_allowed(self) -> tuple[date | None, int]:
         eng = self.engine()
@@ -229,7 +332,7 @@ class Planner:
         start = first - timedelta(days=first.weekday())
         plans_by_day: dict[date, list[Plan]] = {}
         for p in st.history.plans:
-            if p.fulfilled_by is None and p.date >= self.today:
+            if p.fulfilled_by is None:
                 plans_by_day.setdefault(p.date, []).append(p)
         sessions_by_day: dict[date, list[Session]] = {}
         for s in st.history.sessions:
@@ -237,24 +340,21 @@ class Planner:
         out = []
         for i in range(42):
             d = start + timedelta(days=i)
-            pv = tuple(PlanView(p, eng.plan_verdict(p)) for p in plans_by_day.get(d, []))
+            pv = tuple(PlanView(p, eng.plan_verdict(p)) if p.live(self.today)
+                       else PlanView(p, None, status="missed")
+                       for p in plans_by_day.get(d, []))
             ss = tuple(sessions_by_day.get(d, []))
             verdict = eng.check(d) if d >= self.today else None
-            if ss:
-                status = "done"
-            elif pv:
-                status = "planned"
-            elif verdict is None:
-                status = "past"
-            else:
-                status = "allowed" if verdict.allowed else "blocked"
-            out.append(DayView(d, status, d.month == month, verdict, pv, ss))
+            out.append(DayView(d, _day_status(ss, pv, verdict), d.month == month, verdict,
+                               pv, ss))
         return out
 
     def history_items(self, start: date | None = None, end: date | None = None) -> list[dict]:
         """Every record with its type, oldest first (SPEC §7 `history --json`)."""
         snap = self.journal.snapshot()
-        loaded = {r.id: r for r in self.state().history.skin}  # classes already worked out
+        st = self.state()
+        loaded = {r.id: r for r in st.history.skin}  # classes already worked out
+        violations = {x.id: x.violations for x in st.history.sessions}
         order = {t: n for n, t in enumerate(TABLES)}
         items = []
         for table in TABLES:
@@ -268,6 +368,8 @@ class Planner:
                 if table == "skin":
                     rec = loaded.get(doc["id"]) or from_doc(SkinRecord, doc)
                     item["class"] = rec.cls
+                if table == "sessions":  # derived from the whole history, never stored
+                    item["violations"] = [r.to_json() for r in violations.get(doc["id"], ())]
                 items.append((d, order[table], i, item))
         items.sort(key=lambda x: x[:3])
         return [x[3] for x in items]
@@ -281,50 +383,39 @@ class Planner:
         raise BadInput(f"no record with id {record_id!r}")
 
     # --------------------------------------------------------------- changes
+    #
+    # Every change to the journal is one of the commands below (COMMANDS lists them), and
+    # every one of them runs through `_change`: under the journal lock it reads the
+    # records as they are now, applies the change, rebuilds the records as they would be,
+    # and checks them with the rules before anything is written. No command writes a
+    # table's document "as given".
 
     def _tx_state(self, tx) -> tuple[State, Engine]:
         st = self._state_of(tx.all)
-        return st, Engine(st.history, st.settings, self.today)
+        eng = Engine(st.history, st.settings, self.today)
+        return replace(st, history=eng.history), eng
+
+    @contextmanager
+    def _change(self, *, lifts_holds: bool = False) -> Iterator["_Work"]:
+        """One checked change: yields the state before it; on leaving, the state after it
+        is rebuilt and re-checked (open holds stay open unless `resolve` lifted them), and
+        the sessions whose derived violations changed are put in `work.marked`."""
+        with self.journal.transaction() as tx:
+            st, eng = self._tx_state(tx)
+            work = _Work(tx, st, eng, _next_stamp(st.history))
+            yield work
+            if not tx.dirty:
+                return
+            after, after_eng = self._tx_state(tx)
+            if not lifts_holds:
+                _holds_kept(eng, after_eng, self.today)
+            work.after, work.after_engine = after, after_eng
+            work.marked, work.unmarked = _marked_changes(st.history, after.history)
 
     def _not_future(self, day: date, what: str) -> None:
         if day > self.today:
             raise BadInput(f"{what} date {day.isoformat()} is in the future; "
                            f"log only what has happened (today is {self.today.isoformat()})")
-
-    def plan(self, day: date, minutes: int | None = None, routine: str | None = None) -> PlanView:
-        if day < self.today:
-            raise BadInput(f"cannot plan in the past ({day.isoformat()}); today is "
-                           f"{self.today.isoformat()}")
-        with self.journal.transaction() as tx:
-            st, eng = self._tx_state(tx)
-            m = minutes if minutes is not None else min(10, eng.cap(day))
-            in_range(m, 1, MAX_LOG_MINUTES, "minutes")
-            verdict = eng.check(day, m, fulfil=False)
-            if not verdict.allowed:
-                raise Refused(f"cannot plan a session on {day.isoformat()}", verdict.reasons)
-            plan = Plan(id="", date=day, minutes=m, routine=routine)
-            doc = doc_of(plan)
-            del doc["id"]
-            pid = tx.insert("plans", doc)
-        plan = replace(plan, id=pid)
-        return PlanView(plan, verdict)
-
-    def unplan(self, plan_id: str) -> None:
-        with self.journal.transaction() as tx:
-            self._get(tx, "plans", plan_id)
-            tx.delete("plans", plan_id)
-
-    def move_plan(self, plan_id: str, day: date) -> PlanView:
-        if day < self.today:
-            raise BadInput(f"cannot move a plan into the past ({day.isoformat()})")
-        with self.journal.transaction() as tx:
-            st, eng = self._tx_state(tx)
-            plan = from_doc(Plan, self._get(tx, "plans", plan_id))
-            verdict = eng.check(day, plan.minutes, exclude=plan.id)
-            if not verdict.allowed:
-                raise Refused(f"cannot move the plan to {day.isoformat()}", verdict.reasons)
-            tx.update("plans", plan_id, {"date": day.isoformat()})
-        return PlanView(replace(plan, date=day), verdict)
 
     @staticmethod
     def _get(tx, table: str, record_id: str) -> dict:
@@ -333,6 +424,61 @@ class Planner:
         except KeyError:
             raise BadInput(f"no {record_type(table, {})} with id {record_id!r}") from None
 
+    # -- plans
+
+    def plan(self, day: date, minutes: int | None = None, routine: str | None = None) -> PlanView:
+        """Schedule a session; refused (exit 3) when a rule blocks the day, or when the
+        routine, trimmed for this profile on that day, falls under 5 minutes."""
+        if day < self.today:
+            raise BadInput(f"cannot plan in the past ({day.isoformat()}); today is "
+                           f"{self.today.isoformat()}")
+        fit = self.routine_fit(routine, day) if routine is not None else None
+        with self._change() as w:
+            m = minutes if minutes is not None else min(10, w.engine.cap(day))
+            in_range(m, 1, MAX_LOG_MINUTES, "minutes")
+            verdict = w.engine.check(day, m, fulfil=False)
+            if fit is not None and not fit.fits:
+                verdict = _with_reasons(verdict, fit.reasons)
+            if not verdict.allowed:
+                raise Refused(f"cannot plan a session on {day.isoformat()}", verdict.reasons)
+            plan = Plan(id="", date=day, minutes=m, routine=routine)
+            doc = doc_of(plan)
+            del doc["id"]
+            pid = w.tx.insert("plans", doc)
+        return PlanView(replace(plan, id=pid), verdict, fit.dropped if fit else ())
+
+    def move_plan(self, plan_id: str, day: date) -> PlanView:
+        if day < self.today:
+            raise BadInput(f"cannot move a plan into the past ({day.isoformat()})")
+        with self._change() as w:
+            plan = from_doc(Plan, self._get(w.tx, "plans", plan_id))
+            if plan.fulfilled_by is not None:
+                raise BadInput(f"plan {plan_id} was carried out by session {plan.fulfilled_by}")
+            verdict = w.engine.check(day, plan.minutes, exclude=plan.id)
+            if not verdict.allowed:
+                raise Refused(f"cannot move the plan to {day.isoformat()}", verdict.reasons)
+            w.tx.update("plans", plan_id, {"date": day.isoformat(), "confirmed_missed": False})
+        return PlanView(replace(plan, date=day), verdict)
+
+    def unplan(self, plan_id: str) -> Plan:
+        """Cancel a plan (one not yet carried out); returns it."""
+        with self._change() as w:
+            plan = from_doc(Plan, self._get(w.tx, "plans", plan_id))
+            if plan.fulfilled_by is not None:
+                raise BadInput(f"plan {plan_id} was carried out by session {plan.fulfilled_by}; "
+                               "there is nothing to cancel")
+            w.tx.delete("plans", plan_id)
+        return plan
+
+    def confirm_missed(self, plan_id: str) -> Plan:
+        """The user says a past plan did not happen (Today asks once per missed plan)."""
+        with self._change() as w:
+            plan = from_doc(Plan, self._get(w.tx, "plans", plan_id))
+            if not plan.missed(self.today):
+                raise BadInput(f"plan {plan_id} on {plan.date.isoformat()} is not a missed plan")
+            w.tx.update("plans", plan_id, {"confirmed_missed": True})
+        return replace(plan, confirmed_missed=True)
+
     def start_check(self, minutes: int) -> Verdict:
         """Starting a session now is refused when today is blocked or the minutes exceed the cap."""
         verdict = self.check(self.today, minutes)
@@ -340,46 +486,98 @@ class Planner:
             raise Refused("a session cannot start today", verdict.reasons)
         return verdict
 
+    # -- sessions
+
     def log_session(self, day: date, minutes: int, routine: str | None = None,
-                    aborted: bool = False, note: str = "") -> Session:
-        """Record what happened, also when it broke a rule (SPEC §3.2)."""
+                    outcome: str = "completed", note: str = "") -> Logged:
+        """Record what happened, also when it broke a rule (SPEC §3.2): the session comes
+        back with its derived violations, and a plan on its day is carried out by it."""
         self._not_future(day, "session")
         in_range(minutes, 1, MAX_LOG_MINUTES, "minutes")
+        choose(outcome, OUTCOMES, "outcome")
         note = check_note(note)
-        with self.journal.transaction() as tx:
-            st, eng = self._tx_state(tx)
-            violations = eng.session_violations(day, minutes, aborted)
-            s = Session(id="", date=day, minutes=minutes, routine=routine, aborted=aborted,
-                        violations=violations, note=note)
+        check_routine_id(routine)
+        with self._change() as w:
+            s = Session(id="", date=day, minutes=minutes, routine=routine, outcome=outcome,
+                        note=note, logged=w.stamp)
             doc = doc_of(s)
             del doc["id"]
-            sid = tx.insert("sessions", doc)
-            for p in st.history.plans:
-                if p.date == day and p.fulfilled_by is None:
-                    tx.update("plans", p.id, {"fulfilled_by": sid})
-        return replace(s, id=sid)
+            sid = w.tx.insert("sessions", doc)
+            _fulfil_plans(w.tx, w.state.history.plans, day, sid)
+        return w.logged("sessions", sid)
 
-    def _log_simple(self, table: str, cls: type, kind: str, accepted, what: str, day: date,
-                    note: str):
-        choose(kind, accepted, what)
-        self._not_future(day, what)
-        rec = cls(id="", date=day, kind=kind, note=check_note(note))
-        doc = doc_of(rec)
-        del doc["id"]
-        with self.journal.transaction() as tx:
-            rid = tx.insert(table, doc)
-        return replace(rec, id=rid)
+    def edit_session(self, session_id: str, *, day: date | None = None,
+                     minutes: int | None = None, routine: str | None | _Keep = KEEP,
+                     outcome: str | None = None, note: str | None = None) -> Logged:
+        """Correct a recorded session; its violations (and other sessions') are derived again."""
+        with self._change() as w:
+            old = from_doc(Session, self._get(w.tx, "sessions", session_id))
+            new_day = old.date if day is None else day
+            self._not_future(new_day, "session")
+            changes: dict[str, Any] = {"date": new_day.isoformat()}
+            if minutes is not None:
+                changes["minutes"] = in_range(minutes, 1, MAX_LOG_MINUTES, "minutes")
+            if outcome is not None:
+                changes["outcome"] = choose(outcome, OUTCOMES, "outcome")
+            if note is not None:
+                changes["note"] = check_note(note)
+            if not isinstance(routine, _Keep):
+                changes["routine"] = check_routine_id(routine)
+            early = [r for r in w.state.history.skin
+                     if r.session_id == session_id and r.date < new_day]
+            if early:
+                raise BadInput(f"reaction {early[0].id} tied to this session is dated "
+                               f"{early[0].date.isoformat()}, before {new_day.isoformat()}; "
+                               "a session comes before its reactions")
+            w.tx.update("sessions", session_id, changes)
+            if new_day != old.date:
+                for p in w.state.history.plans:
+                    if p.fulfilled_by == session_id:
+                        w.tx.update("plans", p.id, {"fulfilled_by": None})
+                _fulfil_plans(w.tx, w.state.history.plans, new_day, session_id)
+        return w.logged("sessions", session_id)
 
-    def log_product(self, kind: str, day: date, note: str = "") -> ProductUse:
-        return self._log_simple("products", ProductUse, kind, PRODUCT_KINDS, "product", day, note)
+    # -- products, procedures, injectables
 
-    def log_procedure(self, kind: str, day: date, note: str = "") -> Procedure:
-        return self._log_simple("procedures", Procedure, kind, PROCEDURE_KINDS, "procedure",
-                                day, note)
+    def _log_exposure(self, table: str, kind: str, day: date, note: str) -> Logged:
+        choose(kind, _EXPOSURE_KINDS[table], TYPE_OF_TABLE[table])
+        self._not_future(day, TYPE_OF_TABLE[table])
+        note = check_note(note)
+        with self._change() as w:
+            rec = TABLES[table](id="", date=day, kind=kind, note=note, logged=w.stamp)
+            doc = doc_of(rec)
+            del doc["id"]
+            rid = w.tx.insert(table, doc)
+        return w.logged(table, rid)
 
-    def log_injectable(self, kind: str, day: date, note: str = "") -> Injectable:
-        return self._log_simple("injectables", Injectable, kind, INJECTABLE_KINDS, "injectable",
-                                day, note)
+    def log_product(self, kind: str, day: date, note: str = "") -> Logged:
+        return self._log_exposure("products", kind, day, note)
+
+    def log_procedure(self, kind: str, day: date, note: str = "") -> Logged:
+        return self._log_exposure("procedures", kind, day, note)
+
+    def log_injectable(self, kind: str, day: date, note: str = "") -> Logged:
+        return self._log_exposure("injectables", kind, day, note)
+
+    def edit_exposure(self, record_id: str, *, kind: str | None = None,
+                      day: date | None = None, note: str | None = None) -> Logged:
+        """Correct a product use, procedure or injectable (found by its id)."""
+        with self._change() as w:
+            table = _table_of(w.tx, record_id, _EXPOSURE_KINDS)
+            old = self._get(w.tx, table, record_id)
+            changes: dict[str, Any] = {}
+            if kind is not None:
+                changes["kind"] = choose(kind, _EXPOSURE_KINDS[table], TYPE_OF_TABLE[table])
+            if day is not None:
+                self._not_future(day, TYPE_OF_TABLE[table])
+                changes["date"] = day.isoformat()
+            if note is not None:
+                changes["note"] = check_note(note)
+            w.tx.update(table, record_id, changes)
+            del old
+        return w.logged(table, record_id)
+
+    # -- skin records
 
     @staticmethod
     def validate_skin_fields(redness=0, swelling=0, itch=0, burning=0, flags=(), zone=None,
@@ -388,6 +586,8 @@ class Planner:
         in_range(swelling, 0, 4, "swelling")
         in_range(itch, 0, 10, "itch")
         in_range(burning, 0, 10, "burning")
+        if isinstance(flags, str):
+            raise BadInput("flags must be a list of flag words")
         for f in flags:
             choose(f, FLAGS, "flag")
         if zone is not None and zone != "":
@@ -400,33 +600,69 @@ class Planner:
 
     def log_skin(self, kind: str, day: date, *, session_id: str | None = None,
                  **fields: Any) -> SkinResult:
-        """A check-in or a reaction; returns its class and, for red flags, what to do."""
+        """A check-in or a reaction; returns its class and, for red flags, what to do.
+
+        One check-in per date (SPEC §1): a second one for a date updates that record, as
+        an edit would (so it cannot lower an open hold)."""
         choose(kind, ("checkin", "reaction"), "record kind")
         self._not_future(day, kind)
         values = self.validate_skin_fields(**fields)
-        with self.journal.transaction() as tx:
-            if session_id:
-                self._get(tx, "sessions", session_id)
-            doc = {"date": day.isoformat(), "kind": kind, **values, "session_id": session_id,
-                   "resolved_on": None, "cleared_by_clinician": False}
-            rid = tx.insert("skin", doc)
-        rec = from_doc(SkinRecord, {**doc, "id": rid})
-        cls = rec.cls
-        advice = tuple(red_flag_advice(rec.flags)) if cls == "red-flag" else ()
-        return SkinResult(rec, cls, advice)
+        if kind == "checkin" and session_id is not None:
+            raise BadInput("a check-in is not tied to a session; log a reaction instead")
+        with self._change() as w:
+            same_day = [r for r in w.state.history.skin
+                        if kind == "checkin" and r.kind == "checkin" and r.date == day]
+            if same_day:
+                rid = same_day[-1].id
+                w.tx.update("skin", rid, values)
+                updated = True
+            else:
+                if session_id:
+                    _reaction_after_session(w.tx, session_id, day, self._get)
+                doc = {"date": day.isoformat(), "kind": kind, **values,
+                       "session_id": session_id, "resolved_on": None,
+                       "cleared_by_clinician": False, "logged": w.stamp}
+                rid = w.tx.insert("skin", doc)
+                updated = False
+        return w.skin_result(rid, updated)
+
+    def edit_skin(self, record_id: str, *, day: date | None = None,
+                  session_id: str | None | _Keep = KEEP, **fields: Any) -> SkinResult:
+        """Correct a check-in or reaction. While its hold is open, a record that holds
+        sessions cannot be made milder (exit 3: `resolve` lifts holds)."""
+        with self._change() as w:
+            old = self._get(w.tx, "skin", record_id)
+            merged = {k: old.get(k, d) for k, d in _SKIN_DEFAULTS.items()}
+            merged.update(fields)
+            values = self.validate_skin_fields(**merged)
+            new_day = date.fromisoformat(old["date"]) if day is None else day
+            self._not_future(new_day, old.get("kind", "checkin"))
+            resolved = old.get("resolved_on")
+            if resolved and new_day > date.fromisoformat(resolved):
+                raise BadInput(f"record {record_id} was resolved on {resolved}; its date cannot "
+                               "move after that")
+            sid = old.get("session_id") if isinstance(session_id, _Keep) else session_id
+            if old.get("kind") == "reaction" and sid:
+                _reaction_after_session(w.tx, sid, new_day, self._get)
+            if (old.get("kind") == "checkin" and new_day.isoformat() != old["date"]
+                    and any(r.kind == "checkin" and r.date == new_day
+                            for r in w.state.history.skin)):
+                raise BadInput(f"there is already a check-in on {new_day.isoformat()}; edit "
+                               "that one instead")
+            w.tx.update("skin", record_id, {**values, "date": new_day.isoformat(),
+                                            "session_id": sid})
+        return w.skin_result(record_id, True)
 
     def resolve(self, ids: list[str] | None, day: date, cleared_by_clinician: bool = False,
                 ) -> list[SkinRecord]:
-        """Lift holds. A red flag needs a clinician's clearance; `ids=None` means all open holds."""
+        """Lift holds. A red flag needs a clinician's clearance; `ids=None` means all open
+        holds. The only command that may lift one."""
         self._not_future(day, "resolve")
-        with self.journal.transaction() as tx:
-            st, _ = self._tx_state(tx)
+        with self._change(lifts_holds=True) as w:
+            st = w.state
             by_id = {r.id: r for r in st.history.skin}
             if ids is None:
-                targets = [r for r in st.history.skin
-                           if r.rank >= 3 and (r.resolved_on is None
-                                               or (r.cls == "red-flag" and not r.cleared_by_clinician))
-                           and r.date <= day]
+                targets = [r for r in st.history.skin if _is_open_hold(r) and r.date <= day]
                 if not targets:
                     raise BadInput("there is no open hold to resolve")
             else:
@@ -436,25 +672,28 @@ class Planner:
                         raise BadInput(f"no skin record with id {i!r}")
                     targets.append(by_id[i])
             for r in targets:
-                if r.rank < 3:
+                if r.rank < SEVERE_RANK:
                     raise BadInput(f"record {r.id} is {r.cls}, not a hold: there is nothing "
                                    "to resolve")
-                if r.resolved_on is not None and (r.cls != "red-flag" or r.cleared_by_clinician):
+                if not _is_open_hold(r):
                     raise BadInput(f"record {r.id} was already resolved on "
                                    f"{r.resolved_on.isoformat()}")
                 if r.date > day:
                     raise BadInput(f"record {r.id} is dated {r.date.isoformat()}, after "
-                                   f"{day.isoformat()}")
+                                   f"{day.isoformat()}; a hold is resolved on or after the "
+                                   "day it was recorded")
                 if r.cls == "red-flag" and not cleared_by_clinician:
                     raise Refused(
                         f"record {r.id} is a warning sign: it can only be resolved once a "
                         "clinician has cleared you (use --cleared-by-clinician)",
                         [Reason("medical-hold", "a clinician's clearance is needed", None)])
             for r in targets:
-                tx.update("skin", r.id, {"resolved_on": day.isoformat(),
-                                         "cleared_by_clinician": cleared_by_clinician})
+                w.tx.update("skin", r.id, {"resolved_on": day.isoformat(),
+                                           "cleared_by_clinician": cleared_by_clinician})
         return [replace(r, resolved_on=day, cleared_by_clinician=cleared_by_clinician)
                 for r in targets]
+
+    # -- pauses
 
     def pause(self, start: date, end: date, reason: str, note: str = "") -> Pause:
         choose(reason, PAUSE_REASONS, "pause reason")
@@ -463,52 +702,42 @@ class Planner:
                            f"({start.isoformat()})")
         if (end - start).days > 366:
             raise BadInput("a pause may last at most a year")
-        p = Pause(id="", start=start, end=end, reason=reason, note=check_note(note))
-        doc = doc_of(p)
-        del doc["id"]
-        with self.journal.transaction() as tx:
-            pid = tx.insert("pauses", doc)
+        note = check_note(note)
+        with self._change() as w:
+            p = Pause(id="", start=start, end=end, reason=reason, note=note, logged=w.stamp)
+            doc = doc_of(p)
+            del doc["id"]
+            pid = w.tx.insert("pauses", doc)
         return replace(p, id=pid)
 
-    def unpause(self, pause_id: str) -> None:
-        with self.journal.transaction() as tx:
-            self._get(tx, "pauses", pause_id)
-            tx.delete("pauses", pause_id)
+    def unpause(self, pause_id: str) -> Pause:
+        with self._change() as w:
+            p = from_doc(Pause, self._get(w.tx, "pauses", pause_id))
+            w.tx.delete("pauses", pause_id)
+        return p
 
-    def delete_record(self, table: str, record_id: str) -> None:
-        choose(table, TABLES, "table")
-        with self.journal.transaction() as tx:
-            self._get(tx, table, record_id)
-            tx.delete(table, record_id)
-            if table == "sessions":
-                for p in tx.find("plans", fulfilled_by=record_id):
-                    tx.update("plans", p["id"], {"fulfilled_by": None})
+    # -- any record
 
-    def update_record(self, table: str, record_id: str, changes: dict) -> dict:
-        """Edit a journal entry; fields are validated as for a new one."""
-        choose(table, TABLES, "table")
-        with self.journal.transaction() as tx:
-            old = self._get(tx, table, record_id)
-            merged = {**old, **changes}
-            day = date.fromisoformat(merged.get("date") or merged["start"])
-            if table != "plans":
-                self._not_future(day, record_type(table, old))
+    def delete_record(self, record_id: str) -> tuple[str, dict]:
+        """Delete a journal entry by id; returns its table and document (for an undo).
+
+        A skin record that ever held sessions stays (exit 3): while open only `resolve`
+        lifts it, and once resolved its resolution keeps resetting the ramp. A deleted
+        session lets go of the plan it carried out and of its reactions."""
+        with self._change() as w:
+            table = _table_of(w.tx, record_id, TABLES)
+            doc = self._get(w.tx, table, record_id)
             if table == "skin":
-                self.validate_skin_fields(**{k: merged.get(k, v) for k, v in (
-                    ("redness", 0), ("swelling", 0), ("itch", 0), ("burning", 0),
-                    ("flags", ()), ("zone", None), ("note", ""))})
-            elif table in ("products", "procedures", "injectables"):
-                accepted = {"products": PRODUCT_KINDS, "procedures": PROCEDURE_KINDS,
-                            "injectables": INJECTABLE_KINDS}[table]
-                choose(merged["kind"], accepted, "kind")
-                check_note(merged.get("note"))
-            elif table == "sessions":
-                in_range(merged["minutes"], 1, MAX_LOG_MINUTES, "minutes")
-                st, eng = self._tx_state(tx)
-                merged["violations"] = [r.to_json() for r in eng.session_violations(
-                    day, merged["minutes"], merged.get("aborted", False), exclude=record_id)]
-            tx.update(table, record_id, {k: v for k, v in merged.items() if k != "id"})
-        return merged
+                rec = next(r for r in w.state.history.skin if r.id == record_id)
+                if rec.rank >= SEVERE_RANK or rec.resolved_on is not None:
+                    raise Refused(_hold_edit_message(rec, "deleted"), _hold_reasons(rec))
+            w.tx.delete(table, record_id)
+            if table == "sessions":
+                for p in w.tx.find("plans", fulfilled_by=record_id):
+                    w.tx.update("plans", p["id"], {"fulfilled_by": None})
+                for r in w.tx.find("skin", session_id=record_id):
+                    w.tx.update("skin", r["id"], {"session_id": None})
+        return table, doc
 
     # ------------------------------------------------------- profile/settings
 
@@ -525,10 +754,9 @@ class Planner:
                 raise BadInput(f"unknown profile field {k!r}; accepted: {', '.join(sorted(allowed))}")
             if not isinstance(v, bool):
                 raise BadInput(f"{k} must be yes or no")
-        with self.journal.transaction() as tx:
-            cur = from_doc(Profile, tx.get_single("profile") or {})
-            new = replace(cur, **changes)
-            tx.set_single("profile", to_doc(new))
+        with self._change() as w:
+            new = replace(w.state.profile, **changes)
+            w.tx.set_single("profile", to_doc(new))
         return new
 
     def accept_notice(self) -> Profile:
@@ -539,35 +767,269 @@ class Planner:
         choose(reason, EXCLUSION_REASONS, "exclusion reason")
         if until is not None and until < self.today:
             raise BadInput(f"--until {until.isoformat()} is already past")
-        with self.journal.transaction() as tx:
-            cur = from_doc(Profile, tx.get_single("profile") or {})
+        with self._change() as w:
+            cur = w.state.profile
             kept = tuple(e for e in cur.exclusions if e.zone != zone)
             new = replace(cur, exclusions=(*kept, Exclusion(zone, reason, until)))
-            tx.set_single("profile", to_doc(new))
+            w.tx.set_single("profile", to_doc(new))
         return new
 
     def include(self, zone: str) -> Profile:
         choose(zone, ZONES, "zone")
-        with self.journal.transaction() as tx:
-            cur = from_doc(Profile, tx.get_single("profile") or {})
+        with self._change() as w:
+            cur = w.state.profile
             if not any(e.zone == zone for e in cur.exclusions):
                 raise BadInput(f"zone {zone!r} is not excluded")
             new = replace(cur, exclusions=tuple(e for e in cur.exclusions if e.zone != zone))
-            tx.set_single("profile", to_doc(new))
+            w.tx.set_single("profile", to_doc(new))
         return new
 
     def set_settings(self, **changes: Any) -> Settings:
-        with self.journal.transaction() as tx:
-            cur = from_doc(Settings, tx.get_single("settings") or {})
+        with self._change() as w:
             try:
-                new = apply_settings(cur, changes)
+                new = apply_settings(w.state.settings, changes)
             except SettingsError as e:
                 raise BadInput(str(e)) from None
-            tx.set_single("settings", to_doc(new))
+            w.tx.set_single("settings", to_doc(new))
         return new
+
+    # -- routines as this profile may do them
+
+    def library(self):
+        """The shipped and user routines (loaded once, on first use: not on `status`)."""
+        lib = getattr(self, "_library", None)
+        if lib is None:
+            from .library.loader import load_library
+
+            lib = self._library = load_library(self.user_routines_dir)
+        return lib
+
+    def routine_fit(self, routine_id: str, day: date) -> RoutineFit:
+        """The routine without the steps a profile caution or an excluded zone leaves out
+        on `day`; not fitting when what is left lasts under 5 minutes."""
+        from .domain.builder import filter_routine_for_profile
+        from .domain.routine import MIN_ROUTINE_SECONDS
+
+        check_routine_id(routine_id)
+        lib = self.library()
+        routine = lib.routines.get(routine_id)
+        if routine is None:
+            raise BadInput(f"no routine with id {routine_id!r} (see `acuplan routines list`)")
+        trimmed, dropped = filter_routine_for_profile(routine, self.profile(), day, lib.points)
+        fits = trimmed.total_seconds >= MIN_ROUTINE_SECONDS
+        reasons: list[Reason] = []
+        if not fits:
+            left = trimmed.total_seconds
+            for rule in dict.fromkeys(d.rule for d in dropped):
+                items = "; ".join(f"{d.what} ({d.reason})" for d in dropped if d.rule == rule)
+                reasons.append(Reason(rule, (
+                    f"routine {routine_id} leaves out {items}: what is left lasts "
+                    f"{left // 60} min {left % 60:02d} s, under the 5-minute minimum "
+                    "(build one that fits with `acuplan routines build`)"), None))
+        return RoutineFit(trimmed, tuple(dropped), fits, tuple(reasons))
+
+    # -- data in
+
+    def import_export(self, text: str) -> dict[str, int]:
+        """Load a JSON export into an empty journal, after checking every record and
+        setting as the commands would (exit 2 listing the problems, nothing written)."""
+        from .checks import check_import
+        from .store.exchange import import_tables, parse_export
+
+        tables = parse_export(text)
+        problems = check_import(tables, self.today)
+        if problems:
+            raise ImportProblems(problems)
+        return import_tables(self.journal, tables)
+
+    def restore_version(self, label: str):
+        """Put a kept version back. If the journal now is readable and holds open holds,
+        the version must keep them open (a restore is not a way round `resolve`)."""
+        from .store import versions
+        from .store.errors import StoreError
+        from .store.reader import BadJournal, parse
+
+        try:
+            st, eng = self._load()
+        except StoreError:
+            st = None  # unreadable now: restoring it is what restore is for
+        if st is not None:
+            source = versions.find_version(Path(self.journal.path), label)
+            try:
+                raw, _schema = parse(source.read_bytes())
+            except (OSError, BadJournal):
+                raw = None  # versions.restore reports it
+            if raw is not None:
+                other = self._state_of(lambda t: list((raw.get(t) or {}).values()))
+                _holds_kept(eng, Engine(other.history, other.settings, self.today),
+                            self.today, action="restoring that version")
+        return versions.restore(Path(self.journal.path), label)
+
+
+class ImportProblems(BadInput):
+    """An import that is not what the commands could have written (exit 2): each problem
+    names the table, the record, the field, the value and what is accepted."""
+
+    LIMIT = 20
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:self.LIMIT]
+        more = len(problems) - len(shown)
+        head = (f"the file cannot be imported: {len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''}, nothing was written")
+        super().__init__("\n".join([head, *(f"  {p}" for p in shown)]
+                                   + ([f"  ... and {more} more"] if more else [])))
+
+
+# The commands: every change to the journal is one of these Planner methods.
+COMMANDS = (
+    "plan", "move_plan", "unplan", "confirm_missed",
+    "log_session", "edit_session",
+    "log_product", "log_procedure", "log_injectable", "edit_exposure",
+    "log_skin", "edit_skin", "resolve",
+    "pause", "unpause", "delete_record",
+    "set_profile", "accept_notice", "exclude", "include", "set_settings",
+    "import_export", "restore_version",
+)
+
+_EXPOSURE_KINDS = {"products": PRODUCT_KINDS, "procedures": PROCEDURE_KINDS,
+                   "injectables": INJECTABLE_KINDS}
+_SKIN_DEFAULTS = {"redness": 0, "swelling": 0, "itch": 0, "burning": 0, "flags": (),
+                  "zone": None, "note": ""}
+
+
+class _Work:
+    """What a command works with inside `Planner._change`."""
+
+    def __init__(self, tx, state: State, engine: Engine, stamp: int):
+        self.tx, self.state, self.engine, self.stamp = tx, state, engine, stamp
+        self.after: State | None = None
+        self.after_engine: Engine | None = None
+        self.marked: tuple[Session, ...] = ()
+        self.unmarked: tuple[Session, ...] = ()
+
+    def _record(self, table: str, rid: str):
+        st = self.after or self.state
+        rows = getattr(st.history, table)
+        return next(r for r in rows if r.id == rid)
+
+    def logged(self, table: str, rid: str) -> Logged:
+        rec = self._record(table, rid)
+        others = lambda xs: tuple(x for x in xs if x.id != rid)  # noqa: E731
+        return Logged(rec, rec.violations if table == "sessions" else (),
+                      others(self.marked), others(self.unmarked))
+
+    def skin_result(self, rid: str, updated: bool) -> SkinResult:
+        rec = self._record("skin", rid)
+        cls = rec.cls
+        advice = tuple(red_flag_advice(rec.flags)) if cls == "red-flag" else ()
+        return SkinResult(rec, cls, advice, updated, self.marked, self.unmarked)
+
+
+def _next_stamp(history: History) -> int:
+    """The entry stamp of the next record: one more than any in the journal."""
+    stamps = [0]
+    for rows in (history.sessions, history.products, history.procedures,
+                 history.injectables, history.skin, history.pauses):
+        if rows:
+            stamps.append(max(map(_LOGGED, rows)))
+    return max(stamps) + 1
+
+
+_LOGGED = attrgetter("logged")
+
+
+def _is_open_hold(r: SkinRecord) -> bool:
+    if r.rank < SEVERE_RANK:
+        return False
+    return r.resolved_on is None or (r.cls == "red-flag" and not r.cleared_by_clinician)
+
+
+def _hold_reasons(r: SkinRecord) -> list[Reason]:
+    rule = "medical-hold" if r.cls == "red-flag" else "reaction-hold"
+    return [Reason(rule, f"{r.cls} record {r.id} of {r.date.isoformat()} holds sessions", None)]
+
+
+def _hold_edit_message(r: SkinRecord, done: str) -> str:
+    if _is_open_hold(r):
+        clear = " --cleared-by-clinician" if r.cls == "red-flag" else ""
+        return (f"record {r.id} ({r.cls}, {r.date.isoformat()}) holds sessions: it cannot be "
+                f"{done} while the hold is open; only resolve lifts it: "
+                f"`acuplan resolve {r.id} --date DATE{clear}`")
+    return (f"record {r.id} ({r.cls}, {r.date.isoformat()}) held sessions until "
+            f"{r.resolved_on.isoformat() if r.resolved_on else '?'}: it stays in the journal "
+            "(its resolution restarts the duration ramp); edit it instead")
+
+
+def _holds_kept(before: Engine, after: Engine, today: date,
+                action: str | None = None) -> None:
+    """Refused (exit 3) when a change would lift or weaken an open hold: only `resolve`
+    does that (SPEC §2). The check runs on the records as they would be written."""
+    now = {r.id: r for r in after.history.skin}
+    for r in before.history.skin:
+        if not _is_open_hold(r):
+            continue
+        n = now.get(r.id)
+        if n is None or not _is_open_hold(n) or n.rank < r.rank:
+            done = action or ("deleted" if n is None else "made milder")
+            if action:
+                raise Refused(f"{action} would lift the open hold of record {r.id} "
+                              f"({r.cls}, {r.date.isoformat()}); resolve it first "
+                              f"(`acuplan resolve {r.id} --date DATE`)", _hold_reasons(r))
+            raise Refused(_hold_edit_message(r, done), _hold_reasons(r))
+
+
+def _marked_changes(before: History, after: History
+                    ) -> tuple[tuple[Session, ...], tuple[Session, ...]]:
+    """Sessions present before and after whose derived violations changed: those that now
+    break a rule they did not, and those that no longer break any."""
+    old = {s.id: {r.rule for r in s.violations} for s in before.sessions}
+    marked, unmarked = [], []
+    for s in sorted(after.sessions, key=attrgetter("date", "id")):
+        was = old.get(s.id)
+        if was is None:
+            continue
+        now = {r.rule for r in s.violations}
+        if now - was:
+            marked.append(s)
+        elif was and not now:
+            unmarked.append(s)
+    return tuple(marked), tuple(unmarked)
+
+
+def _fulfil_plans(tx, plans: tuple[Plan, ...], day: date, session_id: str) -> None:
+    """A session on a plan's day carries that plan out (the first open one, by id)."""
+    for p in sorted(plans, key=attrgetter("id")):
+        if p.date == day and p.fulfilled_by is None:
+            tx.update("plans", p.id, {"fulfilled_by": session_id, "confirmed_missed": False})
+            return
+
+
+def _table_of(tx, record_id: str, tables) -> str:
+    if not isinstance(record_id, str) or not record_id:
+        raise BadInput(f"{record_id!r} is not a record id")
+    for table in tables:
+        try:
+            tx.get(table, record_id)
+        except KeyError:
+            continue
+        return table
+    raise BadInput(f"no record with id {record_id!r}")
+
+
+def _reaction_after_session(tx, session_id: str, day: date, get) -> None:
+    s = get(tx, "sessions", session_id)
+    if day.isoformat() < s["date"]:
+        raise BadInput(f"a reaction is dated on or after its session; session {session_id} "
+                       f"is on {s['date']}, after {day.isoformat()}")
+
+
+def _with_reasons(verdict: Verdict, reasons: tuple[Reason, ...]) -> Verdict:
+    return replace(verdict, allowed=False, reasons=(*verdict.reasons, *reasons))
 
 
 __all__ = [
     "Planner", "BadInput", "Refused", "PlanView", "TodayView", "DayView", "SkinResult",
-    "MIN_MINUTES",
+    "Logged", "RoutineFit", "ImportProblems", "COMMANDS", "KEEP", "MIN_MINUTES",
 ]

@@ -36,6 +36,7 @@ def view_to_doc(view: TodayView) -> dict[str, Any]:
                    [[a.isoformat(), b.isoformat(), n] for a, b, n in s.runs]],
         "advice": list(view.advice),
         "earliest_cap": view.earliest_cap,
+        "missed_plans": [to_doc(p) for p in view.missed_plans],
     }
 
 
@@ -49,4 +50,5 @@ def view_from_doc(d: dict[str, Any]) -> TodayView:
     return TodayView(
         date.fromisoformat(d["today"]), _verdict(d["verdict"]),
         None if np is None else PlanView(from_doc(Plan, np["plan"]), _verdict(np["verdict"])),
-        streak, tuple(d["advice"]), d["earliest_cap"])
+        streak, tuple(d["advice"]), d["earliest_cap"],
+        tuple(from_doc(Plan, p) for p in d["missed_plans"]))

@@ -43,10 +43,13 @@ class RoutineSource(Protocol):
 
 @frozen
 class Dropped:
-    """Something left out, e.g. ("LI4 (Hegu)", "traditionally avoided in pregnancy")."""
+    """Something left out, e.g. ("LI4 (Hegu)", "traditionally avoided in pregnancy"), and
+    the rule id a refusal names for it: "caution" (a profile caution), "excluded-zone", or
+    "catalog" (a point the catalog does not know)."""
 
     what: str
     reason: str
+    rule: str = "caution"
 
 
 @frozen
@@ -92,14 +95,15 @@ def _screen(steps: Iterable[Step], profile: Profile, today: date,
     dropped: list[Dropped] = []
     for step in steps:
         zone = routine_zone(step, points)
+        rule = "caution"
         if zone is None:
-            reason = "not in the point catalog"
+            reason, rule = "not in the point catalog", "catalog"
         elif zone in excluded:
-            reason = _exclusion_reason(excluded[zone])
+            reason, rule = _exclusion_reason(excluded[zone]), "excluded-zone"
         else:
             reason = _avoided(step.point, points, conditions) if step.point else None
         if reason:
-            entry = Dropped(_describe(step, points), reason)
+            entry = Dropped(_describe(step, points), reason, rule)
             if entry not in dropped:
                 dropped.append(entry)
             continue

@@ -8,17 +8,19 @@ if TYPE_CHECKING:
     from .models import SkinRecord
 
 RED_FLAGS = frozenset({
-    "pus", "fever", "spreading-redness", "lip-tongue-throat-swelling",
+    "pus", "fever", "spreading-redness", "faint", "lip-tongue-throat-swelling",
     "breathing-difficulty", "vision-change", "eye-pain", "skin-blanching",
 })
-SEVERE_FLAGS = frozenset({"dizziness", "faint", "extreme-discomfort"})
+SEVERE_FLAGS = frozenset({"dizziness", "extreme-discomfort"})
 MODERATE_FLAGS = frozenset({"bruising", "peeling", "broken-skin", "pustules"})
 
-EMERGENCY_FLAGS = ("lip-tongue-throat-swelling", "breathing-difficulty", "vision-change")
+# SPEC §2: these call for emergency services; the other red flags for a clinician soon.
+EMERGENCY_FLAGS = ("lip-tongue-throat-swelling", "breathing-difficulty", "faint",
+                   "vision-change")
 
 EMERGENCY_TEXT = (
     "Call emergency services now. Swelling of the lips, tongue or throat, trouble "
-    "breathing, fainting with fever, or a change in vision can be dangerous."
+    "breathing, fainting, or a sudden change in vision can be dangerous."
 )
 CLINICIAN_TEXT = (
     "See a clinician soon (today if you can). Pus, fever, warmth with strong redness, "
@@ -43,9 +45,8 @@ def classify(r: "SkinRecord") -> str:
 
 
 def is_emergency(flags: tuple[str, ...] | list[str]) -> bool:
-    """Emergencies: airway or vision signs, or fainting together with fever."""
-    fs = set(flags)
-    return bool(fs & set(EMERGENCY_FLAGS)) or {"faint", "fever"} <= fs
+    """Emergencies: airway or vision signs, or fainting."""
+    return bool(set(flags) & set(EMERGENCY_FLAGS))
 
 
 def red_flag_advice(flags: tuple[str, ...] | list[str]) -> list[str]:
@@ -56,7 +57,4 @@ def red_flag_advice(flags: tuple[str, ...] | list[str]) -> list[str]:
     fs = set(flags)
     if fs & RED_FLAGS - set(EMERGENCY_FLAGS) or "warmth" in fs or (fs & RED_FLAGS and not out):
         out.append(CLINICIAN_TEXT)
-    if "faint" in fs and not out:
-        out.append("Fainting or near-fainting: stop, lie down, and get medical advice before "
-                   "any further session.")
     return out

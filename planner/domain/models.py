@@ -37,19 +37,41 @@ class Reason:
         return cls(d["rule"], d["message"], parse_iso(d.get("until")))
 
 
+OUTCOMES = ("completed", "partial", "aborted")
+
+
 @frozen
 class Session:
+    """One performance of a routine. `violations` is derived from the whole history
+    (rules.Engine fills it in, SPEC §3.2) and never stored; `logged` is the entry
+    order across the journal, which decides what preceded a session on its own day."""
+
     id: str
     date: date
     minutes: int
     routine: str | None = None
-    aborted: bool = False
-    violations: tuple[Reason, ...] = ()
+    outcome: str = "completed"
     note: str = ""
+    logged: int = 0
+    violations: tuple[Reason, ...] = ()
+
+    @property
+    def aborted(self) -> bool:
+        return self.outcome == "aborted"
+
+    @property
+    def partial(self) -> bool:
+        return self.outcome == "partial"
 
     @property
     def completed(self) -> bool:
-        return not self.aborted
+        """Ran to the end (only such a session can be clean, SPEC §3.1)."""
+        return self.outcome == "completed"
+
+    @property
+    def counts(self) -> bool:
+        """Counts for the streak: completed or partial, not aborted (SPEC §3.2)."""
+        return self.outcome != "aborted"
 
 
 @frozen
@@ -59,6 +81,15 @@ class Plan:
     minutes: int
     routine: str | None = None
     fulfilled_by: str | None = None  # id of the session that carried it out
+    confirmed_missed: bool = False   # the user said it did not happen (Today asks once)
+
+    def missed(self, today: date) -> bool:
+        """A plan whose day has passed with no session: it no longer counts for spacing."""
+        return self.fulfilled_by is None and self.date < today
+
+    def live(self, today: date) -> bool:
+        """Still ahead (or today) and not carried out: it counts for spacing."""
+        return self.fulfilled_by is None and self.date >= today
 
 
 @frozen
@@ -67,6 +98,7 @@ class ProductUse:
     date: date
     kind: str
     note: str = ""
+    logged: int = 0
 
 
 @frozen
@@ -75,6 +107,7 @@ class Procedure:
     date: date
     kind: str
     note: str = ""
+    logged: int = 0
 
 
 @frozen
@@ -83,6 +116,7 @@ class Injectable:
     date: date
     kind: str
     note: str = ""
+    logged: int = 0
 
 
 @frozen
@@ -102,6 +136,7 @@ class SkinRecord:
     session_id: str | None = None
     resolved_on: date | None = None
     cleared_by_clinician: bool = False
+    logged: int = 0
     seq: int = 0  # order of entry, to pick the latest of records on one date
 
     @property
@@ -129,6 +164,7 @@ class Pause:
     end: date
     reason: str
     note: str = ""
+    logged: int = 0
 
 
 @frozen
@@ -272,7 +308,7 @@ def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
     fromiso = date.fromisoformat
     set_dict = object.__setattr__  # frozen: the class's own __setattr__ refuses
 
-    # The last field may be given apart (SkinRecord.seq: the entry order, not stored).
+    # The last field may be given apart (SkinRecord.seq, Session.violations: not stored).
     last, stored = canonical[-1], canonical[:-1]
 
     def build(doc: dict[str, Any], last_value: Any = MISSING) -> Any:
@@ -326,13 +362,16 @@ def from_doc(cls: type, doc: dict[str, Any]) -> Any:
     return (_BUILDERS.get(cls) or _builder(cls))(doc)
 
 
-def from_docs(cls: type, docs: Iterable[dict[str, Any]], *, numbered: bool = False
-              ) -> list[Any]:
-    """`from_doc` over many docs of one table; with `numbered`, the class's last field is
-    set to each doc's position (as `from_doc(cls, {**doc, last: i})` would)."""
+def from_docs(cls: type, docs: Iterable[dict[str, Any]], *, numbered: bool = False,
+              last: Any = MISSING) -> list[Any]:
+    """`from_doc` over many docs of one table. The class's last field is not stored: with
+    `numbered` it is set to each doc's position (SkinRecord.seq), with `last` to that value
+    (Session.violations, derived later), as `from_doc(cls, {**doc, name: value})` would."""
     build = _BUILDERS.get(cls) or _builder(cls)
     if numbered:
         return [build(d, i) for i, d in enumerate(docs)]
+    if last is not MISSING:
+        return [build(d, last) for d in docs]
     return [build(d) for d in docs]
 
 

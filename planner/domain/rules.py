@@ -51,15 +51,22 @@ class Verdict:
 
 
 _BY_DATE = attrgetter("date", "id")
-_BY_ENTRY = attrgetter("date", "seq", "id")
+_BY_ENTRY = attrgetter("date", "logged", "seq", "id")   # skin records in entry order
+_BY_ENTRY_S = attrgetter("date", "logged", "id")        # sessions in entry order
 _BY_START = attrgetter("start")
 
 
 def _rank(r: SkinRecord) -> int:
-    """`r.rank`, without classifying the common record that has nothing in it (class none)."""
+    """The rank the rules use: `r.rank` (the common empty record is not classified), but at
+    least moderate for a record that held sessions and was resolved, so editing it later
+    keeps the reset and the settling days its resolution stands for (SPEC §2)."""
     if r.redness == 0 and r.swelling == 0 and r.itch == 0 and r.burning == 0 and not r.flags:
-        return 0
-    return r.rank
+        rank = 0
+    else:
+        rank = r.rank
+    if r.resolved_on is not None and rank < MODERATE:
+        return MODERATE
+    return rank
 
 
 def _d(n: int) -> date:
@@ -71,15 +78,16 @@ def _plural(n: int, word: str) -> str:
 
 
 class Engine:
-    """Rule verdicts over one history. Pure: inputs in, values out."""
+    """Rule verdicts over one history. Pure: inputs in, values out.
+
+    `engine.history` is the history given, with each session's violations derived from
+    everything recorded (SPEC §3.2); whatever a caller stored in `violations` is ignored.
+    """
 
     def __init__(self, history: History, settings: Settings, today: date):
-        self.history = history
         self.settings = settings
-        s = sorted(history.sessions, key=_BY_DATE)
-        self._sessions = s
+        s = sorted(history.sessions, key=_BY_ENTRY_S)
         self._session_days = [x.date.toordinal() for x in s]
-        self._set_today(today)
         self._product_days = sorted(p.date.toordinal() for p in history.products)
         self._procedure_days = sorted(p.date.toordinal() for p in history.procedures)
         self._injectable_days = sorted(p.date.toordinal() for p in history.injectables)
@@ -89,12 +97,18 @@ class Engine:
         self._skin_ranks = [_rank(r) for r in skin]  # computed once: classify is not free
         self._rank_of = {id(r): k for r, k in zip(skin, self._skin_ranks)}
         self._pauses = sorted(history.pauses, key=_BY_START)
+        derived = _Derivation(self, history, s)
+        self._sessions = derived.sessions
+        self._ramp_days, self._ramp_states = derived.ramp_days, derived.ramp_states
+        self._reset_days = derived.reset_days
+        self.history = derived.history
+        self._set_today(today)
 
     def _set_today(self, today: date) -> None:
         """What depends on the day: the day itself and the plans still ahead of it."""
         self.today = today
         self._t = today.toordinal()
-        live = [p for p in self.history.plans if p.fulfilled_by is None and p.date >= today]
+        live = [p for p in self.history.plans if p.live(today)]
         live.sort(key=_BY_DATE)
         self._plans = live
         self._plan_days = [p.date.toordinal() for p in live]
@@ -105,6 +119,13 @@ class Engine:
         other.__dict__.update(self.__dict__)  # the cached indexes depend on the history only
         other._set_today(today)
         return other
+
+    def violations_of(self, session_id: str) -> tuple[Reason, ...]:
+        """The derived violations of a recorded session (() for an unknown id)."""
+        for s in self._sessions:
+            if s.id == session_id:
+                return s.violations
+        return ()
 
     # ------------------------------------------------------------------ rules
 
@@ -208,10 +229,11 @@ class Engine:
 
     def _skin_blocks(self, n: int) -> SkinRecord | None:
         r = self._latest_skin(n)
-        return r if r is not None and self._rank_of[id(r)] == MODERATE else None
+        return r if r is not None and self._rank_of[id(r)] >= MODERATE else None
 
     def skin_state(self, day: date) -> Reason | None:
-        """Moderate irritation in the last 3 days blocks until it is 3 days old or a calmer record."""
+        """Moderate or worse skin in the last 3 days (a resolved hold too) blocks until it is
+        3 days old or a calmer record follows."""
         n = day.toordinal()
         r = self._skin_blocks(n)
         if r is None:
@@ -219,9 +241,7 @@ class Engine:
         until = n + 1
         while self._skin_blocks(until) is not None:
             until += 1
-        msg = (f"moderate skin reaction recorded on {r.date.isoformat()}: let the skin settle "
-               "(3 days, or a new check-in showing it is calm)")
-        return Reason("skin-state", msg, _d(until))
+        return Reason("skin-state", _skin_message(r, self._rank_of[id(r)]), _d(until))
 
     @cached_property
     def _hold_records(self) -> tuple[list[SkinRecord], list[SkinRecord]]:
@@ -338,82 +358,21 @@ class Engine:
         """A plan re-checked against everything else (SPEC §3: plans are re-checked)."""
         return self.check(plan.date, plan.minutes, exclude=plan.id)
 
-    def session_violations(self, day: date, minutes: int, aborted: bool,
-                           exclude: str | None = None) -> tuple[Reason, ...]:
-        """What a logged session broke, judged against what happened, not plans (§3.2)."""
-        out = self.reasons(day, exclude=exclude, include_plans=False)
-        cap = self.cap(day)
-        if not aborted and minutes > cap:
-            out.insert(1 if out and out[0].rule == "spacing" else 0, Reason(
-                "duration", f"{minutes} minutes is above the {cap}-minute cap for that day", None))
-        return tuple(out)
-
     # ------------------------------------------------------------ the ramp
 
-    @cached_property
-    def _ramp(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """Clean-session count after each event: (keys, states) for bisect.
-
-        Resets (moderate+ records, resolved holds) on a day come before sessions on it.
-        """
-        events: list[tuple[int, int, Session | None]] = []
-        for r, rank in zip(self._skin, self._skin_ranks):
-            if rank >= MODERATE:
-                events.append((r.date.toordinal(), 0, None))
-            if rank >= SEVERE and r.resolved_on is not None:
-                events.append((r.resolved_on.toordinal(), 0, None))
-        for s in self._sessions:
-            events.append((s.date.toordinal(), 1, s))
-        events.sort(key=lambda e: (e[0], e[1]))
-        keys: list[tuple[int, int]] = []
-        states: list[tuple[int, int]] = []  # (clean count, last session day or -1)
-        c, last = 0, -1
-        for day, kind, s in events:
-            if kind == 0:
-                c = 0
-            else:
-                assert s is not None
-                if last >= 0 and day - last > RAMP_RESET_GAP:
-                    c = 0
-                if s.aborted:
-                    c = 0
-                elif self._is_clean(s):
-                    c += 1
-                last = day
-            keys.append((day, kind))
-            states.append((c, last))
-        return keys, states
-
-    def _is_clean(self, s: Session) -> bool:
-        if s.aborted or s.minutes < MIN_MINUTES or s.violations:
-            return False
-        n = s.date.toordinal()
-        i = bisect_left(self._skin_days, n)
-        while i < len(self._skin_days) and self._skin_days[i] <= n + 3:
-            if self._skin_ranks[i] >= MILD:
-                return False
-            i += 1
-        return True
-
     def clean_count(self, day: date) -> int:
-        """Clean sessions since the last reset, as seen on `day` (sessions before it)."""
-        keys, states = self._ramp
+        """Clean sessions since the last reset, as seen by a new session on `day`: every
+        record dated before it counts, and so do the resets dated on it (SPEC §3.1)."""
         n = day.toordinal()
-        i = bisect_left(keys, (n, 1))
-        if not i:
-            return 0
-        c, last = states[i - 1]
-        if last >= 0 and n - last > RAMP_RESET_GAP:
+        i = bisect_left(self._ramp_days, n)
+        c, last = self._ramp_states[i - 1] if i else (0, -1)
+        if n in self._reset_days or (last >= 0 and n - last > RAMP_RESET_GAP):
             return 0
         return c
 
     def cap(self, day: date) -> int:
         """Most minutes a session on `day` may last (SPEC §3.1)."""
-        st = self.settings
-        c = self.clean_count(day)
-        if c < st.starter_count:
-            return STARTER_CAP
-        return min(st.ceiling, STARTER_CAP + st.ramp_step * (c - st.starter_count + 1))
+        return cap_for(self.clean_count(day), self.settings)
 
     # ---------------------------------------------------- blocked days (§4)
 
@@ -453,7 +412,194 @@ class Engine:
                  if r.resolved_on and r.cleared_by_clinician else b)
         last_rank = dict(zip(self._skin_days, self._skin_ranks))  # the last per date wins
         days = list(last_rank)  # ascending, as the records are
-        for n in [n for n, rank in last_rank.items() if rank == MODERATE]:
+        for n in [n for n, rank in last_rank.items() if rank >= MODERATE]:
             i = bisect_right(days, n)
             mark(n, n + 2 if i == len(days) else min(n + 2, days[i] - 1))
         return flags
+
+
+def cap_for(clean: int, settings: Settings) -> int:
+    """The minute cap after `clean` clean sessions since the last reset (SPEC §3.1)."""
+    if clean < settings.starter_count:
+        return STARTER_CAP
+    return min(settings.ceiling,
+               STARTER_CAP + settings.ramp_step * (clean - settings.starter_count + 1))
+
+
+def _skin_message(r: SkinRecord, rank: int) -> str:
+    what = "moderate skin reaction" if rank == MODERATE else f"{r.cls} skin record"
+    return (f"{what} recorded on {r.date.isoformat()}: let the skin settle (3 days, or a "
+            "new check-in showing it is calm)")
+
+
+class _Derivation:
+    """What each recorded session broke, and the clean-session count, in one forward pass
+    over the history in entry order (SPEC §3.1, §3.2).
+
+    What precedes a session is everything dated before its day and what was recorded
+    before it on its day (`logged`; equal stamps count as before, the careful reading for
+    records that carry none). Reactions tied to a session never count against it. Spacing
+    looks back only, and plans play no part: this is what happened, not what was planned.
+    """
+
+    def __init__(self, engine: Engine, history: History, sessions: list[Session]):
+        self.settings = st = engine.settings
+        skin, ranks = engine._skin, engine._skin_ranks
+        self._skin, self._ranks = skin, ranks
+        self._skin_keys = [(r.date.toordinal(), r.logged) for r in skin]
+        keyed = lambda rows: sorted((p.date.toordinal(), p.logged, p.kind) for p in rows)  # noqa: E731
+        self._products = keyed(history.products)
+        self._procedures = keyed(history.procedures)
+        self._injectables = keyed(history.injectables)
+        self._pauses = engine._pauses
+        self._holds = [(r, k) for r, k in zip(skin, ranks) if k >= SEVERE]
+
+        # Ramp events in order: resolves first on their day, then skin resets and sessions
+        # by entry stamp (a skin record before a session when the stamps tie).
+        events: list[tuple] = []
+        for r, k in zip(skin, ranks):
+            if k >= MODERATE:
+                events.append((r.date.toordinal(), 1, r.logged, 0, r.seq, None))
+            if r.resolved_on is not None:  # only holds are ever resolved
+                events.append((r.resolved_on.toordinal(), 0, 0, 0, 0, None))
+        for i, x in enumerate(sessions):
+            events.append((x.date.toordinal(), 1, x.logged, 1, i, x))
+        events.sort(key=lambda e: e[:5])
+        self.reset_days = {e[0] for e in events if e[5] is None}
+        ramp_days: list[int] = []
+        ramp_states: list[tuple[int, int]] = []
+        derived: dict[int, Session] = {}
+        c, last, prev = 0, -1, None
+        for day, _phase, _logged, _kind, _i, x in events:
+            if x is None:
+                c = 0
+            else:
+                if last >= 0 and day - last > RAMP_RESET_GAP:
+                    c = 0
+                v = self._violations(x, day, prev, cap_for(c, st))
+                if v != x.violations:
+                    x = _with_violations(x, v)
+                derived[id(sessions[_i])] = x
+                if x.aborted:
+                    c = 0
+                elif self._is_clean(x, day):
+                    c += 1
+                last, prev = day, x
+            ramp_days.append(day)
+            ramp_states.append((c, last))
+        self.ramp_days, self.ramp_states = ramp_days, ramp_states
+        self.sessions = [derived[id(x)] for x in sessions]
+        if any(a is not b for a, b in zip(self.sessions, sessions)):
+            self.history = history.with_(
+                sessions=tuple(derived.get(id(x), x) for x in history.sessions))
+        else:
+            self.history = history
+
+    def _is_clean(self, s: Session, n: int) -> bool:
+        """Completed, 5+ minutes, nothing broken, and no skin record of class mild or worse
+        from its day to 3 days after it (SPEC §3.1)."""
+        if not s.completed or s.minutes < MIN_MINUTES or s.violations:
+            return False
+        keys, ranks = self._skin_keys, self._ranks
+        i = bisect_left(keys, (n,))
+        while i < len(keys) and keys[i][0] <= n + 3:
+            if ranks[i] >= MILD:
+                return False
+            i += 1
+        return True
+
+    def _violations(self, s: Session, n: int, prev: Session | None,
+                    cap: int) -> tuple[Reason, ...]:
+        st = self.settings
+        here = (n, s.logged)
+        out: list[Reason] = []
+        if prev is not None and n - prev.date.toordinal() < st.spacing_days:
+            p = prev.date.toordinal()
+            gap = n - p
+            when = "the same day" if gap == 0 else f"{_plural(gap, 'day')} before"
+            out.append(Reason("spacing", f"a session on {prev.date.isoformat()} was {when}; "
+                              f"sessions need {st.spacing_days} days between them",
+                              _d(p + st.spacing_days)))
+        if s.completed and s.minutes > cap:
+            out.append(Reason("duration", f"{s.minutes} minutes is above the {cap}-minute "
+                              "cap for that day", None))
+        hit = self._latest(self._products, here, n - st.product_blackout_days)
+        if hit is not None:
+            last, kinds = hit
+            out.append(Reason("product-blackout", f"{kinds} used on {_d(last).isoformat()}: no "
+                              f"session for {_plural(st.product_blackout_days, 'day')} after a "
+                              "home active", _d(last + st.product_blackout_days + 1)))
+        hit = self._latest(self._procedures, here, n - st.procedure_wait_days + 1)
+        if hit is not None:
+            last, kinds = hit
+            out.append(Reason("procedure-wait", f"{kinds} on {_d(last).isoformat()}: wait "
+                              f"{_plural(st.procedure_wait_days, 'day')} after a professional "
+                              "procedure", _d(last + st.procedure_wait_days)))
+        hit = self._latest(self._injectables, here, n - st.injectable_wait_days + 1)
+        if hit is not None:
+            last, kinds = hit
+            out.append(Reason("injectable-wait", f"{kinds} on {_d(last).isoformat()}: no "
+                              f"facial massage for {_plural(st.injectable_wait_days, 'day')} "
+                              "after an injectable", _d(last + st.injectable_wait_days)))
+        r = self._latest_skin(s, here, n - 2)
+        if r is not None:
+            record, rank = r
+            if rank >= MODERATE:
+                out.append(Reason("skin-state", _skin_message(record, rank),
+                                  record.date + timedelta(days=3)))
+        for rule, rank_wanted in (("reaction-hold", SEVERE), ("medical-hold", RED_FLAG)):
+            open_ = [h for h, k in self._holds if k == rank_wanted and h.session_id != s.id
+                     and (h.date.toordinal(), h.logged) <= here
+                     and not _lifted(h, n, rank_wanted == RED_FLAG)]
+            if open_:
+                first = open_[0]
+                what = ("severe skin reaction" if rule == "reaction-hold" else "warning sign")
+                out.append(Reason(rule, f"{what} recorded on {first.date.isoformat()} was not "
+                                  "resolved", None))
+        inside = [p for p in self._pauses if p.start.toordinal() <= n <= p.end.toordinal()
+                  and (p.start.toordinal(), p.logged) <= here]
+        if inside:
+            p = max(inside, key=lambda x: (x.end, x.start))
+            out.append(Reason("pause", f"paused {p.start.isoformat()} to {p.end.isoformat()} "
+                              f"({p.reason})", p.end + timedelta(days=1)))
+        return tuple(out)
+
+    @staticmethod
+    def _latest(rows: list[tuple[int, int, str]], here: tuple[int, int],
+                lo: int) -> tuple[int, str] | None:
+        """The day (and kinds used that day) of the latest row preceding `here` dated >= lo."""
+        i = bisect_right(rows, (here[0], here[1], "\uffff"))
+        if not i or rows[i - 1][0] < lo:
+            return None
+        day = rows[i - 1][0]
+        kinds = set()
+        while i and rows[i - 1][0] == day:
+            i -= 1
+            kinds.add(rows[i][2])
+        return day, ", ".join(sorted(kinds))
+
+    def _latest_skin(self, s: Session, here: tuple[int, int],
+                     lo: int) -> tuple[SkinRecord, int] | None:
+        """The latest skin record preceding the session, dated >= lo, not tied to it."""
+        keys = self._skin_keys
+        i = bisect_right(keys, here)
+        while i and keys[i - 1][0] >= lo:
+            i -= 1
+            if self._skin[i].session_id != s.id:
+                return self._skin[i], self._ranks[i]
+        return None
+
+
+def _lifted(r: SkinRecord, n: int, red_flag: bool) -> bool:
+    if r.resolved_on is None or r.resolved_on.toordinal() > n:
+        return False
+    return r.cleared_by_clinician or not red_flag
+
+
+def _with_violations(s: Session, violations: tuple[Reason, ...]) -> Session:
+    """The session carrying its derived violations (built without re-running __init__)."""
+    out = object.__new__(Session)
+    d = dict(s.__dict__)
+    d["violations"] = violations
+    object.__setattr__(out, "__dict__", d)
+    return out

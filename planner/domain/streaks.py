@@ -64,8 +64,9 @@ def loop_multiplier(cadence: int) -> float:
 def compute_streaks(history: History, settings: Settings, today: date,
                     engine: Engine | None = None) -> StreakInfo:
     engine = engine or Engine(history, settings, today)
-    completed = sorted((s for s in history.sessions if s.completed and s.date <= today),
-                       key=attrgetter("date", "id"))
+    # Completed and partial sessions count (SPEC §3.2), with their derived violations.
+    completed = sorted((s for s in engine.history.sessions if s.counts and s.date <= today),
+                       key=attrgetter("date", "logged", "id"))
     g, k, grace = settings.spacing_days, settings.cadence_days, settings.grace_days
     score = 0.0
     runs: list[tuple[date, date, int]] = []
@@ -134,7 +135,7 @@ def score_series(history: History, settings: Settings, today: date,
                  engine: Engine | None = None) -> list[tuple[date, float]]:
     """The score day by day, for the History chart."""
     engine = engine or Engine(history, settings, today)
-    completed = [s for s in history.sessions if s.completed and s.date <= today]
+    completed = [s for s in engine.history.sessions if s.counts and s.date <= today]
     if not completed:
         return []
     first = min(s.date for s in completed)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+# Every date acuplan accepts or stores lies in this range (SPEC §1), so no computation
+# near the ends of Python's calendar can overflow.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
+
 TECHNIQUES = ("acupressure", "gua-sha", "jade-rolling")
 
 ZONES = (

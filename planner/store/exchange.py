@@ -124,8 +124,13 @@ def import_json(journal: Journal, text: str) -> dict[str, int]:
 
     Refuses (ImportRefused, nothing written) a bad file or a journal that
     already holds records: merging would silently duplicate or drop data.
+    The store checks the file's shape only: the service checks the records first.
     """
-    tables = parse_export(text)
+    return import_tables(journal, parse_export(text))
+
+
+def import_tables(journal: Journal, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Make an EMPTY journal hold exactly `tables` (from `parse_export`)."""
     with journal.transaction() as tx:
         if not tx.is_empty():
             raise ImportRefused(f"{journal.path} already holds records; import only into an "

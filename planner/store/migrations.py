@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 META = "meta"
-CURRENT_SCHEMA = 1
+CURRENT_SCHEMA = 2
 
 Raw = dict[str, dict[str, Any]]
 
@@ -45,7 +45,51 @@ def _v0_to_v1(raw: Raw) -> Raw:
     return out
 
 
-STEPS: list[Callable[[Raw], Raw]] = [_v0_to_v1]
+# Tables whose records carry an entry stamp, in the order v1 records of one day are
+# stamped: whatever happened on a session's day is taken to have come before it (the
+# careful reading, as v1 judged a session against everything recorded when it was logged).
+_STAMPED = ("products", "procedures", "injectables", "pauses", "skin", "sessions")
+_SESSION_FIELDS = ("id", "date", "minutes", "routine", "outcome", "note")
+
+
+def _day_key(doc: dict[str, Any]) -> str:
+    day = doc.get("date", doc.get("start"))
+    return day if isinstance(day, str) else ""
+
+
+def _v1_to_v2(raw: Raw) -> Raw:
+    """Sessions get an outcome (`aborted` true -> "aborted", else "completed") and lose the
+    stored violations (now derived from the history). Every dated record gets `logged`, its
+    place in the order of entry across the journal; plans get `confirmed_missed`."""
+    out: Raw = {name: dict(table) for name, table in raw.items()}
+    order = []
+    for rank, name in enumerate(_STAMPED):
+        for doc_id, doc in (raw.get(name) or {}).items():
+            if isinstance(doc, dict):
+                order.append((_day_key(doc), rank, int(doc_id) if doc_id.isdigit() else 0,
+                              name, doc_id))
+    order.sort()
+    stamp = {(name, doc_id): n for n, (*_, name, doc_id) in enumerate(order, 1)}
+    for name in _STAMPED:
+        for doc_id, doc in (raw.get(name) or {}).items():
+            if not isinstance(doc, dict):
+                continue
+            if name == "sessions":
+                rest = {k: v for k, v in doc.items()
+                        if k not in _SESSION_FIELDS and k not in ("aborted", "violations")}
+                doc = {"id": doc.get("id"), "date": doc.get("date"),
+                       "minutes": doc.get("minutes"), "routine": doc.get("routine"),
+                       "outcome": "aborted" if doc.get("aborted") is True else "completed",
+                       "note": doc.get("note", ""), **rest}
+            out[name][doc_id] = {**doc, "logged": stamp[(name, doc_id)]}
+    for doc_id, doc in (raw.get("plans") or {}).items():
+        if isinstance(doc, dict) and "confirmed_missed" not in doc:
+            out["plans"][doc_id] = {**doc, "confirmed_missed": False}
+    out[META] = {"1": {"schema_version": 2}}
+    return out
+
+
+STEPS: list[Callable[[Raw], Raw]] = [_v0_to_v1, _v1_to_v2]
 
 assert len(STEPS) == CURRENT_SCHEMA, "one step per schema version"
 

@@ -12,12 +12,15 @@ ODD = "Retinol [0.5%] 🧴✨ [bold]not markup[/bold] ${HOME} %s {x}"
 def test_log_session_json_shape_and_history(acu):
     out = acu.ok_json("log", "session", "--date", "2026-11-30", "--minutes", "8",
                       "--note", "calm")
-    assert set(out) == {"id", "violations"}
-    assert out["violations"] == []
+    # SPEC §7's keys, and what this write did to other sessions (SPEC §3.2)
+    assert set(out) == {"id", "violations", "outcome", "marked", "unmarked"}
+    assert out["violations"] == [] and out["outcome"] == "completed"
+    assert out["marked"] == [] and out["unmarked"] == []
     hist = acu.ok_json("history")
     assert hist == [{
         "type": "session", "id": out["id"], "date": "2026-11-30", "minutes": 8,
-        "routine": None, "aborted": False, "violations": [], "note": "calm",
+        "routine": None, "outcome": "completed", "note": "calm", "logged": 1,
+        "violations": [],
     }]
 
 
@@ -92,10 +95,10 @@ def test_control_characters_in_notes_do_not_break_the_table(acu):
 
 def test_log_product_json_shape(acu):
     out = acu.ok_json("log", "product", "acid-exfoliant", "--date", "2026-11-30")
-    assert set(out) == {"id", "violations"} and out["violations"] == []
+    assert set(out) == {"id", "violations", "marked", "unmarked"} and out["violations"] == []
     hist = acu.ok_json("history")
     assert hist == [{"type": "product", "id": out["id"], "date": "2026-11-30",
-                     "kind": "acid-exfoliant", "note": ""}]
+                     "kind": "acid-exfoliant", "note": "", "logged": 1}]
 
 
 def test_log_product_says_until_when(acu):
@@ -206,12 +209,15 @@ def test_red_flag_needs_a_clinician_to_resolve(acu):
     assert acu.raw() == before
     r = acu.ok("resolve", rid, "--cleared-by-clinician")
     assert rid in r.stdout
-    assert acu("check", "2026-12-01").exit_code == 0
+    # the hold is lifted; the record still counts as unsettled skin for its 3 days
+    r = acu("check", "2026-12-01", "--json")
+    assert r.exit_code == 3 and r.json()["reasons"][0]["rule"] == "skin-state"
+    assert acu("check", "2026-12-04").exit_code == 0
 
 
 def test_resolve_all(acu):
     acu.ok("checkin", "--date", "2026-11-20", "--itch", "8")
-    acu.ok("checkin", "--date", "2026-11-22", "--flag", "faint")
+    acu.ok("checkin", "--date", "2026-11-22", "--flag", "dizziness")
     out = acu.ok_json("resolve", "--all")
     assert len(out["resolved"]) == 2
     r = acu("resolve", "--all")

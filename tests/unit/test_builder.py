@@ -122,7 +122,8 @@ def test_excluded_zone_is_dropped_until_the_end_date():
     for day, active in ((TODAY, True), (until, True), (until + timedelta(days=1), False)):
         result = build(["puffiness"], ["gua-sha"], 10, 10, profile, day)
         assert ("cheek" not in zones(result.routine)) == active
-        expected = Dropped("gua-sha on the cheek", f"cheek excluded: active cyst until {until}")
+        expected = Dropped("gua-sha on the cheek", f"cheek excluded: active cyst until {until}",
+                           "excluded-zone")
         assert (expected in result.dropped) == active
 
 
@@ -130,7 +131,7 @@ def test_excluding_a_zone_drops_its_points_too():
     profile = Profile(exclusions=(Exclusion("neck", "mole"),))
     result = build(["headache"], ["acupressure"], 15, 15, profile)
     assert "GB20" not in {s.point for s in result.routine.steps}
-    assert Dropped("GB20 (Fengchi)", "neck excluded: mole") in result.dropped
+    assert Dropped("GB20 (Fengchi)", "neck excluded: mole", "excluded-zone") in result.dropped
 
 
 def test_light_pressure_only_keeps_gua_sha_light():

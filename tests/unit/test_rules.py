@@ -123,8 +123,9 @@ def test_medical_hold_needs_clinician_clearance():
     assert rules_on(not_cleared, d(10)) == {"medical-hold": None}
     cleared = History(skin=(SkinRecord("k", d(0), flags=("pus",), resolved_on=d(2),
                                        cleared_by_clinician=True),))
-    assert rules_on(cleared, d(1)) == {"medical-hold": d(2)}
-    assert rules_on(cleared, d(2)) == {}
+    assert rules_on(cleared, d(1)) == {"medical-hold": d(2), "skin-state": d(3)}
+    assert rules_on(cleared, d(2)) == {"skin-state": d(3)}  # a resolved one still settles
+    assert rules_on(cleared, d(3)) == {}
 
 
 def test_pause_blocks_inclusive_range():
@@ -181,7 +182,7 @@ def test_ramp_resets(reset):
     skin = []
     when = d(35)
     if reset == "aborted":
-        sessions.append(Session("x", d(35), 6, aborted=True))
+        sessions.append(Session("x", d(35), 6, outcome="aborted"))
         when = d(42)
     elif reset == "moderate":
         skin.append(SkinRecord("k", d(33), swelling=2))
@@ -218,13 +219,16 @@ def test_short_or_violating_sessions_are_not_clean():
 # --------------------------------------------------------- logging the past
 
 def test_logged_session_violations_are_judged_against_what_happened():
-    h = History(sessions=(Session("a", d(-3), 10),), plans=(Plan("p", d(2), 10),),
-                products=(ProductUse("u", d(-1), "retinoid"),))
-    eng = Engine(h, Settings(), T)
-    v = eng.session_violations(T, 25, aborted=False)
+    def violations(outcome):
+        h = History(sessions=(Session("a", d(-3), 10, logged=1),
+                              Session("s", T, 25, outcome=outcome, logged=3)),
+                    plans=(Plan("p", d(2), 10),),
+                    products=(ProductUse("u", d(-1), "retinoid", logged=2),))
+        return Engine(h, Settings(), T).violations_of("s")
+    v = violations("completed")
     assert [r.rule for r in v] == ["spacing", "duration", "product-blackout"]
-    assert [r.rule for r in eng.session_violations(T, 25, aborted=True)] == [
-        "spacing", "product-blackout"]  # an aborted session is no duration violation
+    for short in ("partial", "aborted"):  # only a completed session can break the cap
+        assert [r.rule for r in violations(short)] == ["spacing", "product-blackout"]
     assert all(r.rule != "spacing" or "planned" not in r.message for r in v)
 
 

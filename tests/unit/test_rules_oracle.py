@@ -1,12 +1,11 @@
-"""The rule engine against a brute-force oracle written straight from SPEC §3.
-
-The oracle loops over every record for every date, with no indexes and no
-shortcuts, so it shares no code (and no cleverness) with planner.domain.rules.
-"""
+"""The rule engine against the brute-force oracle (rules_oracle.py), on generated
+histories whose records were entered in a random order (SPEC §3, §3.2, §4)."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
@@ -14,177 +13,71 @@ from planner.domain.models import (
     History, Injectable, Pause, Plan, Procedure, ProductUse, Session, Settings, SkinRecord,
 )
 from planner.domain.rules import Engine
+from planner.domain.streaks import compute_streaks
+from planner.domain.values import replace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rules_oracle import Oracle  # noqa: E402
 
 T0 = date(2026, 3, 1)
 SPAN = 70  # days of history
 FLAG_POOL = ["bruising", "peeling", "pus", "warmth", "fever", "dizziness", "pustules",
-             "vision-change"]
+             "vision-change", "faint"]
 
 
 def day(n: int) -> date:
     return T0 + timedelta(days=n)
 
 
-# ----------------------------------------------------------------- the oracle
-
-def oracle_class(r: SkinRecord) -> str:
-    f = set(r.flags)
-    red = {"pus", "fever", "spreading-redness", "lip-tongue-throat-swelling",
-           "breathing-difficulty", "vision-change", "eye-pain", "skin-blanching"}
-    if f & red or ("warmth" in f and r.redness >= 3):
-        return "red-flag"
-    if r.redness >= 3 or r.swelling >= 3 or r.burning >= 7 or r.itch >= 7 or \
-            f & {"dizziness", "faint", "extreme-discomfort"}:
-        return "severe"
-    if r.redness == 2 or r.swelling == 2 or r.burning in (4, 5, 6) or r.itch in (4, 5, 6) or \
-            f & {"bruising", "peeling", "broken-skin", "pustules"}:
-        return "moderate"
-    if r.redness == 1 or r.swelling == 1 or r.burning in (1, 2, 3) or r.itch in (1, 2, 3):
-        return "mild"
-    return "none"
-
-
-def oracle_blocking(h: History, s: Settings, D: date, today: date) -> dict[str, object]:
-    """rule id -> until (date or None) for every rule but duration that blocks D."""
-    out: dict[str, object] = {}
-
-    def conflicts(d: date) -> bool:
-        for x in h.sessions:
-            if abs((d - x.date).days) < s.spacing_days:
-                return True
-        live = sorted((p for p in h.plans if p.fulfilled_by is None and p.date >= today),
-                      key=lambda p: (p.date, p.id))
-        own = next((p for p in live if p.date == d), None)  # a session on d carries it out
-        for p in live:
-            if p is not own and abs((d - p.date).days) < s.spacing_days:
-                return True
-        return False
-
-    if conflicts(D):
-        d = D
-        while conflicts(d):
-            d += timedelta(days=1)
-        out["spacing"] = d
-    ps = [p.date for p in h.products if 0 <= (D - p.date).days <= s.product_blackout_days]
-    if ps:
-        out["product-blackout"] = max(ps) + timedelta(days=s.product_blackout_days + 1)
-    ps = [p.date for p in h.procedures if 0 <= (D - p.date).days < s.procedure_wait_days]
-    if ps:
-        out["procedure-wait"] = max(ps) + timedelta(days=s.procedure_wait_days)
-    ps = [p.date for p in h.injectables if 0 <= (D - p.date).days < s.injectable_wait_days]
-    if ps:
-        out["injectable-wait"] = max(ps) + timedelta(days=s.injectable_wait_days)
-
-    def skin_blocks(d: date) -> bool:
-        window = [r for r in h.skin if d - timedelta(days=2) <= r.date <= d]
-        if not window:
-            return False
-        latest = max(window, key=lambda r: (r.date, r.seq))
-        return oracle_class(latest) == "moderate"
-
-    if skin_blocks(D):
-        d = D + timedelta(days=1)
-        while skin_blocks(d):
-            d += timedelta(days=1)
-        out["skin-state"] = d
-    severe = [r for r in h.skin if oracle_class(r) == "severe" and r.date <= D
-              and not (r.resolved_on and r.resolved_on <= D)]
-    if severe:
-        out["reaction-hold"] = (None if any(r.resolved_on is None for r in severe)
-                                else max(r.resolved_on for r in severe))
-    red = [r for r in h.skin if oracle_class(r) == "red-flag" and r.date <= D
-           and not (r.resolved_on and r.cleared_by_clinician and r.resolved_on <= D)]
-    if red:
-        out["medical-hold"] = (None if any(r.resolved_on is None or not r.cleared_by_clinician
-                                           for r in red) else max(r.resolved_on for r in red))
-    ends = [p.end for p in h.pauses if p.start <= D <= p.end]
-    if ends:
-        out["pause"] = max(ends) + timedelta(days=1)
-    return out
-
-
-def oracle_earliest(h: History, s: Settings, D: date, today: date) -> date | None:
-    for i in range(400):
-        d = D + timedelta(days=i)
-        if not oracle_blocking(h, s, d, today):
-            return d
-    return None
-
-
-def oracle_cap(h: History, s: Settings, D: date) -> int:
-    """Clean sessions since the last reset, by replaying the definition day by day."""
-    c, last = 0, None
-    for n in range((D - T0).days + SPAN + 60):
-        d = T0 - timedelta(days=60) + timedelta(days=n)
-        if d > D:
-            break
-        # resets dated d (records of class >= moderate, resolved holds)
-        for r in h.skin:
-            if r.date == d and oracle_class(r) in ("moderate", "severe", "red-flag"):
-                c = 0
-            if r.resolved_on == d and oracle_class(r) in ("severe", "red-flag"):
-                c = 0
-        if d == D:
-            break
-        for x in sorted((x for x in h.sessions if x.date == d), key=lambda x: x.id):
-            if last is not None and (d - last).days > 56:
-                c = 0
-            if x.aborted:
-                c = 0
-            else:
-                clean = x.minutes >= 5 and not x.violations and not any(
-                    x.date <= r.date <= x.date + timedelta(days=3)
-                    and oracle_class(r) != "none" for r in h.skin)
-                if clean:
-                    c += 1
-            last = d
-    if last is not None and (D - last).days > 56:
-        c = 0
-    if c < s.starter_count:
-        return 10
-    return min(s.ceiling, 10 + s.ramp_step * (c - s.starter_count + 1))
-
-
-# ------------------------------------------------------------- generation
-
 offsets = st.integers(0, SPAN)
 
 
 @st.composite
 def histories(draw):
+    """Records on random days, each with a distinct entry stamp in a random order."""
     n = draw(st.integers(0, 6))
-    sessions = tuple(
-        Session(f"s{i}", day(draw(offsets)), draw(st.integers(3, 35)), aborted=draw(st.booleans()))
-        for i in range(n))
+    sessions = [Session(f"s{i}", day(draw(offsets)), draw(st.integers(3, 35)),
+                        outcome=draw(st.sampled_from(("completed", "completed", "partial",
+                                                      "aborted"))))
+                for i in range(n)]
     plans = tuple(Plan(f"p{i}", day(draw(offsets)), 10) for i in range(draw(st.integers(0, 3))))
-    products = tuple(ProductUse(f"u{i}", day(draw(offsets)), "retinoid")
-                     for i in range(draw(st.integers(0, 3))))
-    procedures = tuple(Procedure(f"c{i}", day(draw(offsets)), "laser")
-                       for i in range(draw(st.integers(0, 2))))
-    injectables = tuple(Injectable(f"j{i}", day(draw(offsets)), "filler")
-                        for i in range(draw(st.integers(0, 2))))
+    products = [ProductUse(f"u{i}", day(draw(offsets)), "retinoid")
+                for i in range(draw(st.integers(0, 3)))]
+    procedures = [Procedure(f"c{i}", day(draw(offsets)), "laser")
+                  for i in range(draw(st.integers(0, 2)))]
+    injectables = [Injectable(f"j{i}", day(draw(offsets)), "filler")
+                   for i in range(draw(st.integers(0, 2)))]
     skin = []
     for i in range(draw(st.integers(0, 8))):
         d = draw(offsets)
         resolved = draw(st.one_of(st.none(), st.integers(0, 30)))
+        tied = draw(st.one_of(st.none(), st.sampled_from([x.id for x in sessions] or [None])))
         skin.append(SkinRecord(
             f"k{i}", day(d), redness=draw(st.integers(0, 4)), swelling=draw(st.integers(0, 4)),
             itch=draw(st.integers(0, 10)), burning=draw(st.integers(0, 10)),
             flags=tuple(draw(st.lists(st.sampled_from(FLAG_POOL), max_size=2, unique=True))),
-            resolved_on=None if resolved is None else day(d + resolved),
+            session_id=tied, resolved_on=None if resolved is None else day(d + resolved),
             cleared_by_clinician=draw(st.booleans()), seq=i))
     pauses = []
     for i in range(draw(st.integers(0, 2))):
         a = draw(offsets)
         pauses.append(Pause(f"z{i}", day(a), day(a + draw(st.integers(0, 10))), "travel"))
-    return History(sessions=tuple(sorted(sessions, key=lambda x: x.date)), plans=plans,
-                   products=products, procedures=procedures, injectables=injectables,
-                   skin=tuple(sorted(skin, key=lambda r: (r.date, r.seq))), pauses=tuple(pauses))
+    stamped = [*sessions, *products, *procedures, *injectables, *skin, *pauses]
+    order = draw(st.permutations(range(len(stamped))))
+    by_id = {x.id: replace(x, logged=order[k] + 1) for k, x in enumerate(stamped)}
+    pick = lambda xs: tuple(by_id[x.id] for x in xs)  # noqa: E731
+    skin_sorted = sorted(pick(skin), key=lambda r: r.logged)  # seq follows entry order
+    skin_sorted = [replace(r, seq=i) for i, r in enumerate(skin_sorted)]
+    return History(sessions=pick(sessions), plans=plans, products=pick(products),
+                   procedures=pick(procedures), injectables=pick(injectables),
+                   skin=tuple(sorted(skin_sorted, key=lambda r: (r.date, r.seq))),
+                   pauses=pick(pauses))
 
 
 settings_strategy = st.builds(
     Settings,
     spacing_days=st.integers(7, 10),
+    cadence_days=st.integers(10, 12),
     product_blackout_days=st.integers(3, 5),
     procedure_wait_days=st.integers(7, 10),
     injectable_wait_days=st.integers(14, 16),
@@ -194,29 +87,100 @@ settings_strategy = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(histories(), settings_strategy, st.integers(0, SPAN))
 def test_engine_agrees_with_oracle_on_every_date(h, s, today_offset):
     today = day(today_offset)
     eng = Engine(h, s, today)
+    o = Oracle(h, s, today)
     for n in range(0, SPAN + 20, 3):
         D = day(n)
-        expected = oracle_blocking(h, s, D, today)
+        expected = o.blocking(D)
         got = {r.rule: r.until for r in eng.reasons(D)}
         assert got == expected, (D, got, expected)
-        assert eng.earliest(D) == oracle_earliest(h, s, D, today), D
-        assert eng.cap(D) == oracle_cap(h, s, D), D
-        verdict = eng.check(D, 5)
-        assert verdict.allowed == (not expected and oracle_cap(h, s, D) >= 5)
+        assert eng.earliest(D) == o.earliest(D), D
+        assert eng.cap(D) == o.cap(D), D
+        assert eng.check(D, 5).allowed == (not expected and o.cap(D) >= 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories(), settings_strategy)
+def test_derived_violations_agree_with_oracle(h, s):
+    """What each recorded session broke is worked out from the whole history (SPEC §3.2)."""
+    eng = Engine(h, s, day(SPAN))
+    o = Oracle(h, s, day(SPAN))
+    for x in eng.history.sessions:
+        got = {r.rule: r.until for r in x.violations}
+        assert got == o.violations(x), (x, got, o.violations(x))
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), settings_strategy, st.integers(0, SPAN + 10))
+def test_streaks_agree_with_oracle(h, s, today_offset):
+    today = day(today_offset)
+    info = compute_streaks(h, s, today)
+    assert (info.sessions_current, info.sessions_longest) == Oracle(h, s, today).session_streak()
 
 
 @settings(max_examples=200, deadline=None)
-@given(histories(), settings_strategy)
-def test_blocked_days_match_per_day_rules(h, s):
-    """The interval sweep used by streaks equals asking the rules day by day."""
+@given(histories(), settings_strategy, st.randoms(use_true_random=False))
+def test_the_order_of_logging_across_days_changes_nothing(h, s, rnd):
+    """Restamping the records in another order that keeps each day's own order gives
+    the same derived answers: only what was entered first on the same day matters."""
+    stamped = [*h.sessions, *h.products, *h.procedures, *h.injectables, *h.skin, *h.pauses]
+    by_day: dict[date, list] = {}
+    for x in sorted(stamped, key=lambda x: x.logged):
+        by_day.setdefault(getattr(x, "date", None) or x.start, []).append(x.id)
+    # a random interleaving of the days' queues, each queue kept in its order
+    queues = [list(q) for q in by_day.values()]
+    new, n = {}, 0
+    while queues:
+        q = rnd.choice(queues)
+        n += 1
+        new[q.pop(0)] = n
+        queues = [q for q in queues if q]
+    re = lambda xs: tuple(replace(x, logged=new[x.id]) for x in xs)  # noqa: E731
+    h2 = History(sessions=re(h.sessions), plans=h.plans, products=re(h.products),
+                 procedures=re(h.procedures), injectables=re(h.injectables),
+                 skin=re(h.skin), pauses=re(h.pauses))
     today = day(SPAN)
-    eng = Engine(h, s, today)
-    flags = eng.blocked_days(day(0), day(SPAN + 10))
-    for i, f in enumerate(flags):
-        blocking = set(oracle_blocking(h, s, day(i), today)) - {"spacing"}
-        assert bool(f) == bool(blocking), (day(i), blocking)
+    a, b = Engine(h, s, today), Engine(h2, s, today)
+    assert {x.id: x.violations for x in a.history.sessions} == \
+        {x.id: x.violations for x in b.history.sessions}
+    assert compute_streaks(h, s, today, a) == compute_streaks(h2, s, today, b)
+    for n in range(0, SPAN + 10, 5):
+        assert a.cap(day(n)) == b.cap(day(n))
+
+
+def test_a_product_logged_later_with_an_earlier_date_marks_the_session():
+    """The retinoid of issue 8: logged after the session, dated two days before it. The
+    session is marked either way, and the streak ends either way."""
+    s = Settings()
+    first = Session("a", day(0), 10, logged=1)
+    second = Session("b", day(7), 10, logged=2)
+    late = ProductUse("u", day(5), "retinoid", logged=3)
+    early = replace(late, logged=0)
+    for product in (late, early):
+        h = History(sessions=(first, second), products=(product,))
+        eng = Engine(h, s, day(7))
+        assert [r.rule for r in eng.violations_of("b")] == ["product-blackout"]
+        assert compute_streaks(h, s, day(7), eng).sessions_current == 0
+
+
+def test_on_the_same_day_what_was_entered_after_the_session_does_not_count():
+    s = Settings()
+    session = Session("a", day(3), 10, logged=2)
+    evening = ProductUse("u", day(3), "retinoid", logged=3)
+    morning = replace(evening, logged=1)
+    assert Engine(History(sessions=(session,), products=(evening,)), s,
+                  day(3)).violations_of("a") == ()
+    assert [r.rule for r in Engine(History(sessions=(session,), products=(morning,)), s,
+                                   day(3)).violations_of("a")] == ["product-blackout"]
+
+
+def test_a_reaction_tied_to_a_session_never_counts_against_it():
+    s = Settings()
+    session = Session("a", day(3), 10, logged=1)
+    own = SkinRecord("k", day(3), itch=9, session_id="a", logged=0)  # even if stamped first
+    assert Engine(History(sessions=(session,), skin=(own,)), s, day(3)).violations_of("a") == ()
+

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.store import ImportRefused, Journal
+from planner.store.migrations import CURRENT_SCHEMA
 from planner.store.exchange import export_csv, export_json, import_json, parse_export
 
 ODD = ["Retinol [0.5%]", "😀 gua-sha 🪨", "naïve—café", "tab\there", "line\nbreak",
@@ -63,7 +64,7 @@ def test_export_json_shape_and_determinism():
     snap = {"b": [{"z": 1, "id": "2", "a": "Retinol [0.5%] 😀"}], "a": []}
     out = export_json(snap)
     doc = json.loads(out)
-    assert doc == {"acuplan_export": 1, "schema_version": 1,
+    assert doc == {"acuplan_export": 1, "schema_version": CURRENT_SCHEMA,
                    "tables": {"a": [], "b": [{"a": "Retinol [0.5%] 😀", "id": "2", "z": 1}]}}
     assert out == export_json({"a": [], "b": [{"id": "2", "a": "Retinol [0.5%] 😀", "z": 1}]})
     assert out.endswith("\n") and out.isascii()
@@ -146,7 +147,7 @@ def test_bad_exports_are_refused_before_touching_the_journal(tmp_path, text):
 
 
 def test_export_from_a_newer_schema_is_refused(tmp_path):
-    text = '{"acuplan_export": 1, "schema_version": 2, "tables": {}}'
+    text = '{"acuplan_export": 1, "schema_version": 3, "tables": {}}'
     with pytest.raises(ImportRefused, match="newer|upgrade"):
         parse_export(text)
 

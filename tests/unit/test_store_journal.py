@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from planner.store.migrations import CURRENT_SCHEMA
 from planner.store import Journal, RecordNotFound, StoreError
 from planner.store import atomic, reader
 
@@ -44,7 +45,7 @@ def test_file_is_tinydb_format_with_meta(path):
     j = Journal(path)
     rid = j.insert("sessions", {"date": "2024-01-01", "minutes": 10})
     data = on_disk(path)
-    assert data["meta"] == {"1": {"schema_version": 1}}
+    assert data["meta"] == {"1": {"schema_version": CURRENT_SCHEMA}}
     assert data["sessions"] == {"1": {"id": rid, "date": "2024-01-01", "minutes": 10}}
     assert "meta" not in j.snapshot()
 
@@ -252,7 +253,7 @@ def test_replace_all(path):
     j.insert("old", {"n": 1})
     j.replace_all({"a": [{"id": "x", "v": 1}, {"id": "y", "v": 2}], "empty": []})
     assert j.snapshot() == {"a": [{"id": "x", "v": 1}, {"id": "y", "v": 2}], "empty": []}
-    assert on_disk(path)["meta"] == {"1": {"schema_version": 1}}
+    assert on_disk(path)["meta"] == {"1": {"schema_version": CURRENT_SCHEMA}}
     with pytest.raises(ValueError):
         j.replace_all({"a": [{"id": "x"}, {"id": "x"}]})
     with pytest.raises(ValueError):

@@ -34,7 +34,7 @@ BAD = {
     "meta-version-string": b'{"t": {}, "meta": {"1": {"schema_version": "1"}}}',
     "nan": b'{"t": {"1": {"id": "a", "x": NaN}}, "meta": {"1": {"schema_version": 1}}}',
 }
-NEWER = b'{"t": {"1": {"whatever": true}}, "meta": {"1": {"schema_version": 2}}}'
+NEWER = b'{"t": {"1": {"whatever": true}}, "meta": {"1": {"schema_version": 3}}}'
 
 
 def state(d) -> dict[str, bytes]:
@@ -85,7 +85,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     for name, op in every_operation(j):
         with pytest.raises(NewerSchema) as ei:
             op()
-        assert ei.value.found == 2 and ei.value.supported == 1
+        assert ei.value.found == 3 and ei.value.supported == 2
         assert "upgrade" in str(ei.value) and str(path) in str(ei.value)
     assert state(tmp_path) == before
 

@@ -83,15 +83,26 @@ def test_current_streak_expires_and_days_until_break_counts_down():
 
 
 def test_violating_session_ends_the_run():
-    bad = Session("b", d(7), 10, violations=(Reason("product-blackout", "x", d(8)),))
-    info = streak([Session("a", T, 10), bad, Session("c", d(14), 10)], d(14))
+    bad = Session("b", d(7), 10)
+    # a retinoid the day before b: b broke the product blackout (derived, SPEC §3.2)
+    retinoid = (ProductUse("u", d(6), "retinoid"),)
+    info = streak([Session("a", T, 10), bad, Session("c", d(14), 10)], d(14), products=retinoid)
     assert info.sessions_current == 1 and info.sessions_longest == 1
-    ended = streak([Session("a", T, 10), bad], d(7))
+    ended = streak([Session("a", T, 10), bad], d(7), products=retinoid)
     assert ended.sessions_current == 0 and ended.days_until_break is None
+    # stored violations are ignored: without the retinoid the same sessions are clean
+    claimed = Session("b", d(7), 10, violations=(Reason("product-blackout", "x", d(8)),))
+    assert streak([Session("a", T, 10), claimed], d(7)).sessions_current == 2
 
 
 def test_aborted_session_does_not_break_the_run():
-    s = [Session("a", T, 10), Session("x", d(3), 5, aborted=True), Session("b", d(7), 10)]
+    # x is aborted: it is not in the run (though it counts for spacing: b is 7 days after it)
+    s = [Session("a", T, 10), Session("x", d(1), 5, outcome="aborted"), Session("b", d(8), 10)]
+    assert streak(s, d(8)).sessions_current == 2
+
+
+def test_partial_session_counts_for_the_streak():
+    s = [Session("a", T, 10), Session("b", d(7), 4, outcome="partial")]
     assert streak(s, d(7)).sessions_current == 2
 
 
