@@ -6,6 +6,7 @@ that use it, so `acuplan status` never pays for it.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -169,22 +170,42 @@ def _print_routine(r, points) -> None:
 
 @routines.command("validate")
 @click.argument("file", metavar="FILE")
-def routines_validate(file: str) -> None:
+@json_option
+def routines_validate(file: str, as_json: bool) -> None:
     """Check a routine file.
 
     Exit 0 when it is valid, 2 with every problem as "file: field: message".
+    A FIFO, a device, a directory or a file over 1 MiB is refused unread.
     """
-    from .library import load_points, validate_file
+    from .library import LibraryIssue, load_points
+    from .library.loader import NotARoutineFile, read_routine_bytes, validate_bytes
 
-    routine, issues = validate_file(file, load_points())
-    if routine is not None and not issues:
+    try:
+        data = read_routine_bytes(file)
+    except NotARoutineFile as e:
+        raise BadInput(f"{out.one_line(file)} is not a routine file: {e}") from None
+    except (OSError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        routine, issues = None, [LibraryIssue(file, "file", f"cannot read it: {reason}")]
+    else:
+        routine, issues = validate_bytes(data, file, load_points())
+    valid = routine is not None and not issues
+    if as_json:
+        out.dump_json({
+            "file": file, "valid": valid,
+            "routine": routine_json(routine, load_points()) if valid else None,
+            "problems": [{"field": i.field, "message": i.message} for i in issues],
+        })
+    elif valid:
         out.write(f"{out.one_line(file)}: valid: {out.one_line(routine.name)} ({routine.id}), "
                   f"{len(routine.steps)} steps, {_seconds(routine.total_seconds)}")
+    else:
+        for issue in issues:
+            out.write(out.one_line(str(issue)))
+    if valid:
         return
-    for issue in issues:
-        out.write(out.one_line(str(issue)))
     n = len(issues)
-    out.error(f"{file} is not a valid routine ({n} problem{'s' if n != 1 else ''})")
+    out.error(f"{out.one_line(file)} is not a valid routine ({n} problem{'s' if n != 1 else ''})")
     raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
@@ -197,10 +218,13 @@ def routines_validate(file: str) -> None:
               help="How long (default: today's cap; never more than it).")
 @click.option("--name", help="Name for the routine.")
 @click.option("--save", is_flag=True, help="Keep it as one of your routines.")
+@click.option("--replace", is_flag=True,
+              help="With --save: overwrite your routine that already has this id.")
 @json_option
 @pass_env
 def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, ...],
-                   minutes: int | None, name: str | None, save: bool, as_json: bool) -> None:
+                   minutes: int | None, name: str | None, save: bool, replace: bool,
+                   as_json: bool) -> None:
     """Build a routine for you.
 
     From concerns, techniques and minutes, within today's cap and your
@@ -208,6 +232,8 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
     """
     from .domain.builder import build_routine
 
+    if replace and not save:
+        raise BadInput("--replace goes with --save (it overwrites your saved routine)")
     name = check_text(name, "--name")
     if name is not None and not name.strip():
         raise BadInput("--name must not be empty")
@@ -220,12 +246,14 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
                                cap, profile, env.today, name)
     except ValueError as e:
         raise BadInput(str(e)) from None
-    saved = None
+    saved = replaced = None
     if save and result.routine is not None:
         from .library import save_user_routine
 
+        replaced = _routine_in_the_way(env.user_routines_dir, result.routine.id, replace)
         try:
-            saved = save_user_routine(result.routine, env.user_routines_dir)
+            saved = save_user_routine(result.routine, env.user_routines_dir,
+                                      replaced.name if replaced is not None else None)
         except ValueError as e:
             raise BadInput(f"cannot save the routine: {e}") from None
         except OSError as e:
@@ -239,6 +267,7 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
             "dropped": [{"what": d.what, "reason": d.reason} for d in result.dropped],
             "notes": list(result.notes),
             "saved": str(saved) if saved is not None else None,
+            "replaced": replaced is not None,
         })
     else:
         if r is not None:
@@ -256,11 +285,36 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
         for note in result.notes:
             out.write(f"note: {out.one_line(note)}")
         if saved is not None:
-            out.write(f"saved as {r.id} in {saved}")
+            again = " (replacing your earlier routine with this id)" if replaced else ""
+            out.write(f"saved as {r.id} in {out.one_line(saved)}{again}")
         elif r is not None:
             out.write("not saved (add --save to keep it as one of your routines)")
     if r is None:
         raise click.exceptions.Exit(EXIT_REFUSED)
+
+
+def _routine_in_the_way(user_dir: Path, routine_id: str, replace: bool) -> Path | None:
+    """The file a save of `routine_id` would overwrite or be shadowed by, if any.
+
+    Without `replace` that is refused: the user's routine with this id would be
+    lost, or would keep hiding the new one.
+    """
+    from .library.loader import user_routine_files
+
+    holder = user_routine_files(user_dir).get(routine_id)
+    if holder is not None and not replace:
+        raise BadInput(f"you already have a routine with id {routine_id!r} "
+                       f"({out.one_line(holder)}); add --replace to overwrite it, or pick "
+                       "another --name")
+    named = user_dir / f"{routine_id}.toml"
+    if holder is None and os.path.lexists(named):
+        # a file by that name that does not load (or holds another id): still the user's
+        if not replace:
+            raise BadInput(f"{out.one_line(named)} already exists, so routine {routine_id!r} "
+                           "cannot be saved there; add --replace to overwrite it, or pick "
+                           "another --name")
+        holder = named
+    return holder
 
 
 # ------------------------------------------------------------------ profile

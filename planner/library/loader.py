@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
@@ -24,12 +25,14 @@ from typing import Any
 from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step
 from planner.domain.values import frozen
 from planner.domain.vocabulary import (
-    ACTIONS, CONCERNS, FORBIDDEN_ZONES, NEEDLE_WORDS, PRESSURES, SIDES, TECHNIQUES, ZONES,
+    ACTIONS, CONCERNS, FORBIDDEN_ZONES, PRESSURES, SIDES, TECHNIQUES, ZONES,
 )
+from planner.library.normalise import eye_instruction, needle_word
 
 STARTER_MAX_SECONDS = 600     # a starter fits the 10-minute cap of the first sessions
 EYE_POINTS = ("ST1", "BL1")   # they sit on the eye: never in acuplan
 POINTS_FILE = "points.toml"
+MAX_FILE_BYTES = 1 << 20      # 1 MiB: far above any real routine, small enough to read whole
 
 ACTIONS_BY_TECHNIQUE = {
     "acupressure": ("press-hold", "circle"),
@@ -44,8 +47,6 @@ POINT_FIELDS = ("code", "pinyin", "english", "zone", "location", "traditional_us
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _SLUG_MAX = 64
-# Saying a routine is needle-free is not a needle technique.
-_NEEDLE_FREE = re.compile(r"needle[- ]?free|no needles?|without (?:any )?needles?", re.IGNORECASE)
 _REQUIRED = object()
 
 
@@ -84,13 +85,6 @@ def _type_name(value: Any) -> str:
     return next((n for t, n in names.items() if isinstance(value, t)), "a date or time")
 
 
-def _needle_word(text: str) -> str | None:
-    """The longest needle word in `text` (case-insensitive), ignoring "needle-free"."""
-    lowered = _NEEDLE_FREE.sub(" ", text).lower()
-    found = [w for w in NEEDLE_WORDS if w in lowered]
-    return max(found, key=len) if found else None
-
-
 class _Table:
     """Typed reads from one TOML table; each bad field adds an issue and clears `ok`."""
 
@@ -123,7 +117,7 @@ class _Table:
         value = self.get(key, str, default)
         if value is None or value in accepted:
             return value
-        if _needle_word(value):  # already reported as a needle word
+        if needle_word(value):  # already reported as a needle word
             self.ok = False
         else:
             self.add(key, f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
@@ -142,7 +136,7 @@ class _Table:
             if not isinstance(value, str):
                 self.add(f"{key}[{i}]", f"must be a string, not {_type_name(value)}")
             elif accepted is not None and value not in accepted:
-                if not _needle_word(value):
+                if not needle_word(value):
                     self.add(f"{key}[{i}]", f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
                 self.ok = False
             elif value in out:
@@ -165,20 +159,40 @@ class _Table:
         return None
 
 
+def _needle_message(word: str, text: str) -> str:
+    """Name the word; say so when it cannot be seen in plain ASCII letters, so it can be found."""
+    plain = re.sub(r"[^a-z]+", "", text.lower())
+    how = "" if word.replace(" ", "") in plain else " (spelled with look-alike or accented letters)"
+    return (f"mentions {word!r}{how}: needle techniques and tools are not allowed "
+            "(acuplan is needle-free)")
+
+
 def _scan_strings(doc: Any, add: _Add) -> None:
-    """Report needle words and unencodable text in every string of a document."""
+    """Report needle words, eye instructions and unencodable text in every string of a document.
+
+    Keys are read too: a needle word must not hide in a field name either.
+    """
     stack: list[tuple[str, Any]] = [("", doc)]
     while stack:
         where, value = stack.pop()
         if isinstance(value, dict):
+            for k in value:
+                word = needle_word(k)
+                if word:
+                    add(f"{where}.{k}" if where else str(k), _needle_message(word, k))
             stack.extend((f"{where}.{k}" if where else str(k), v) for k, v in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value, 1))))
         elif isinstance(value, str):
-            word = _needle_word(value)
+            word = needle_word(value)
             if word:
-                add(where, f"mentions {word!r}: needle techniques and tools are not allowed "
-                           "(acuplan is needle-free)")
+                add(where, _needle_message(word, value))
+            # a zone field naming "eyelid" is refused by the zone check, with its own message
+            eye = None if where.rpartition(".")[2] == "zone" else eye_instruction(value)
+            if eye:
+                add(where, f"mentions the {eye} without keeping off it: no step may press, "
+                           "roll, stroke or rub the eyeball or eyelid (to warn, write e.g. "
+                           f"'never on the {eye}' or 'clear of the {eye}')")
             if not value.isascii():
                 try:
                     value.encode("utf-8")
@@ -298,15 +312,64 @@ def _check_point(t: _Table, code: str, points: Mapping[str, Point]) -> None:
         t.add("point", f"{code} lies on a forbidden zone ({points[code].zone})")
 
 
+class NotARoutineFile(Exception):
+    """The path is not a plain file of routine size (a FIFO, a device, a directory, too big)."""
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _check_size_and_kind(st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARoutineFile(f"it is {_kind(st.st_mode)}, not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise NotARoutineFile(f"it is {st.st_size} bytes; a routine file is at most 1 MiB "
+                              f"({MAX_FILE_BYTES} bytes)")
+
+
+def read_routine_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a routine file, refusing anything that could hang or exhaust memory.
+
+    A FIFO would block `open`, and /dev/zero never ends, so the kind and size
+    are checked with stat before opening, then again on the open descriptor
+    (opened non-blocking, in case the path was swapped in between), and no
+    more than the limit is ever read. NotARoutineFile for a wrong kind or
+    size; OSError or ValueError when the path cannot be read at all.
+    """
+    _check_size_and_kind(os.stat(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _check_size_and_kind(os.fstat(fd))
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:  # it grew after the stat
+        raise NotARoutineFile(f"it is over 1 MiB; a routine file is at most {MAX_FILE_BYTES} bytes")
+    return b"".join(chunks)
+
+
 def validate_file(path: str | os.PathLike, points: Mapping[str, Point],
                   source: str = "user") -> tuple[Routine | None, list[LibraryIssue]]:
-    """Read and check one routine file; never raises."""
+    """Read and check one routine file; never raises (nor blocks on a FIFO)."""
     label = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_routine_bytes(path)
+    except NotARoutineFile as exc:
+        return None, [LibraryIssue(label, "file", f"cannot read it: {exc}")]
     except (OSError, ValueError) as exc:
         return None, [LibraryIssue(label, "file", f"cannot read it: {_os_reason(exc)}")]
-    return _validate_bytes(data, label, points, source)
+    return validate_bytes(data, label, points, source)
 
 
 def _os_reason(exc: Exception) -> str:
@@ -326,8 +389,9 @@ def _parse(data: bytes, label: str) -> tuple[dict | None, list[LibraryIssue]]:
         return None, [LibraryIssue(label, "syntax", "invalid TOML: nested too deeply")]
 
 
-def _validate_bytes(data: bytes, label: str, points: Mapping[str, Point],
-                    source: str) -> tuple[Routine | None, list[LibraryIssue]]:
+def validate_bytes(data: bytes, label: str, points: Mapping[str, Point],
+                   source: str = "user") -> tuple[Routine | None, list[LibraryIssue]]:
+    """Check the bytes of a routine file already read (see `read_routine_bytes`)."""
     doc, issues = _parse(data, label)
     if doc is None:
         return None, issues
@@ -377,8 +441,8 @@ def load_points(path: str | os.PathLike | None = None) -> dict[str, Point]:
     if path is None:
         return dict(_shipped()[0])
     try:
-        data = Path(path).read_bytes()
-    except (OSError, ValueError):
+        data = read_routine_bytes(path)
+    except (NotARoutineFile, OSError, ValueError):
         return {}
     return _read_points(data, str(path))[0]
 
@@ -402,7 +466,7 @@ def _shipped() -> tuple[dict[str, Point], dict[str, Routine], tuple[LibraryIssue
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and f.name != POINTS_FILE),
                    key=lambda f: f.name)
     for f in files:
-        routine, found = _validate_bytes(f.read_bytes(), f"routines/{f.name}", points, "shipped")
+        routine, found = validate_bytes(f.read_bytes(), f"routines/{f.name}", points, "shipped")
         issues.extend(found)
         if routine is not None:
             _add_unique(routines, routine, f"routines/{f.name}", issues)
@@ -419,23 +483,43 @@ def _add_unique(routines: dict[str, Routine], routine: Routine, label: str,
         routines[routine.id] = routine
 
 
+def _load_user(user_dir: str | os.PathLike, points: Mapping[str, Point],
+               routines: dict[str, Routine], issues: list[LibraryIssue]) -> dict[str, Path]:
+    """Add the valid user routines to `routines`; the file each added id came from."""
+    try:
+        files = sorted(Path(user_dir).glob("*.toml"))
+    except (OSError, ValueError) as exc:
+        files = []
+        issues.append(LibraryIssue(str(user_dir), "file", f"cannot list it: {_os_reason(exc)}"))
+    paths: dict[str, Path] = {}
+    for path in files:
+        routine, found = validate_file(path, points, "user")
+        issues.extend(found)
+        if routine is not None and routine.id not in routines:
+            paths[routine.id] = path
+        if routine is not None:
+            _add_unique(routines, routine, str(path), issues)
+    return paths
+
+
 def load_library(user_dir: str | os.PathLike | None = None) -> Library:
     """Shipped routines plus the valid user routines in `user_dir/*.toml`."""
     points, shipped, shipped_issues = _shipped()
     routines = dict(shipped)
     issues = list(shipped_issues)
     if user_dir is not None:
-        try:
-            files = sorted(Path(user_dir).glob("*.toml"))
-        except (OSError, ValueError) as exc:
-            files = []
-            issues.append(LibraryIssue(str(user_dir), "file", f"cannot list it: {_os_reason(exc)}"))
-        for path in files:
-            routine, found = validate_file(path, points, "user")
-            issues.extend(found)
-            if routine is not None:
-                _add_unique(routines, routine, str(path), issues)
+        _load_user(user_dir, points, routines, issues)
     return Library(dict(points), routines, issues)
+
+
+def user_routine_files(user_dir: str | os.PathLike) -> dict[str, Path]:
+    """Which file in `user_dir` holds each user routine id, as `load_library` would pick it.
+
+    The file need not be `<id>.toml`: saving there would leave the routine
+    shadowed by the older file, so a save must know where the id really lives.
+    """
+    points, shipped, _ = _shipped()
+    return _load_user(user_dir, points, dict(shipped), [])
 
 
 # --------------------------------------------------------------------------
@@ -482,8 +566,16 @@ def routine_to_toml(routine: Routine) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_user_routine(routine: Routine, user_dir: str | os.PathLike) -> Path:
-    """Write `user_dir/<id>.toml` atomically (0600, dir 0700); ValueError if it would not load."""
+def save_user_routine(routine: Routine, user_dir: str | os.PathLike,
+                      file_name: str | None = None) -> Path:
+    """Write `user_dir/<id>.toml` atomically (0600, dir 0700); ValueError if it would not load.
+
+    `file_name` (a bare name in `user_dir`) replaces the file that already holds
+    this id, when that file is not named after it.
+    """
+    if file_name is not None and (Path(file_name).name != file_name or
+                                  not file_name.endswith(".toml")):
+        raise ValueError(f"{file_name!r} is not a routine file name in the routines folder")
     text = routine_to_toml(routine)
     _, issues = validate_routine_doc(tomllib.loads(text), f"{routine.id}.toml", _shipped()[0])
     if routine.id in _shipped()[1]:
@@ -493,7 +585,7 @@ def save_user_routine(routine: Routine, user_dir: str | os.PathLike) -> Path:
     folder = Path(user_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(folder, 0o700)
-    target = folder / f"{routine.id}.toml"
+    target = folder / (file_name or f"{routine.id}.toml")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{routine.id}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -224,10 +224,12 @@ def test_needle_techniques_and_tools_are_rejected_anywhere(tmp_path, old, new, f
     assert has(issues, field, "needle"), [str(i) for i in issues]
 
 
-def test_saying_needle_free_is_fine(tmp_path):
-    path = tmp_path / "ok.toml"
-    path.write_text(BASE.replace("not proven.", "not proven. Needle-free, no needles."))
-    assert validate_file(path, POINTS)[1] == []
+@pytest.mark.parametrize("text", ["Needle-free, no needles.", "insert the needle freely",
+                                  "without needles"])
+def test_there_is_no_needle_free_exemption(tmp_path, text):
+    # "needle-free" once hid "insert the needle freely into the skin"; the word is simply banned
+    issues = check(tmp_path, BASE.replace("not proven.", f"not proven. {text}"))
+    assert has(issues, "summary", "'needle", "not allowed")
 
 
 @pytest.mark.parametrize("code", ["ST1", "BL1", "st1"])
