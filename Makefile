@@ -21,6 +21,7 @@ test: $(STAMP)
 
 torture: $(STAMP)
 	ACUPLAN_TORTURE=full $(BIN)/python -m pytest tests/reliability -m torture -p no:cacheprovider
+	$(BIN)/python benchmarks/crash_states.py --full
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

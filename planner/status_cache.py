@@ -38,6 +38,12 @@ def _code_stamp() -> int:
     return newest
 
 
+def _cache_path(path: str) -> str:
+    """Beside the file the journal names: a symlinked journal's target (as the store's
+    versions and lock); a realpath only when it is a link, so the prompt pays one lstat."""
+    return (os.path.realpath(path) if os.path.islink(path) else path) + SUFFIX
+
+
 def key_of(path: str) -> list | None:
     """What the stored answers depend on: the journal file as it is now, and the code."""
     try:
@@ -49,7 +55,7 @@ def key_of(path: str) -> list | None:
 
 def _read(path: str, key: list) -> dict | None:
     try:
-        with open(path + SUFFIX, encoding="utf-8") as f:
+        with open(_cache_path(path), encoding="utf-8") as f:
             doc = json.load(f)
     except (OSError, ValueError):
         return None
@@ -97,7 +103,7 @@ def store(path: str, key: list, payload: dict[str, Any]) -> None:
 
     if key_of(path) != key:
         return  # written meanwhile: these answers may describe the old journal
-    target = path + SUFFIX
+    target = _cache_path(path)
     tmp = f"{target}.tmp-{os.getpid()}"
     try:
         # Not fsynced: a cache lost in a crash is worked out again; a torn one is not JSON.

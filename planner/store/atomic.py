@@ -3,6 +3,11 @@
 Recipe: private temp file in the same directory (so `os.replace` is a rename
 on one filesystem), write, fsync, replace, fsync the directory (so the rename
 itself survives a power loss). The temp file is removed on any failure.
+
+A path that is a symbolic link is written through to the file it points at
+(`layout.target`): the temp file and the replace happen beside the target, so
+the link stays a link. Directories created on the way are fsynced into their
+parents, so a first write into a new directory survives a power loss too.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from . import layout
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -37,6 +44,10 @@ def ensure_dir(directory: Path) -> None:
         except FileExistsError:
             continue
         os.chmod(d, DIR_MODE)  # mkdir's mode is filtered by the umask
+        # The new entry is in the parent: without this, a power loss after a first
+        # write (whose own directory fsync covers only what is inside the new
+        # directory) could drop the whole directory.
+        fsync_dir(d.parent)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -83,11 +94,13 @@ def atomic_write(path: Path, data: bytes, *,
                  before_replace: Callable[[], None] | None = None) -> os.stat_result:
     """Replace `path` with `data` atomically and durably; return the new file's stat.
 
+    A symbolic link is written through: its target is replaced, the link is kept.
+
     `before_replace` runs after the data is safely on disk and before the
     rename (used to keep the old file as a version). Any OSError propagates
     with the old file untouched and no temp file left behind.
     """
-    path = Path(path)
+    path = layout.target(Path(path))
     tmp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}")
     try:
         st = write_new(tmp, data)

@@ -1,17 +1,22 @@
 """How the journal's sibling files are named, and how to recognise them.
 
 All live beside the journal (same directory, so links and renames stay on
-one filesystem):
+one filesystem). When the journal path is a symbolic link, "the journal" is
+the file the link points at (`target`): the link is never replaced, and the
+files below live beside the target:
 
     journal.json.lock                    the lock file
     journal.json.prev-000123             numbered previous versions (keep 5)
     journal.json.day-2026-12-01          first version of a wall-clock day (keep 7)
     journal.json.pre-v1[-N]              backup taken before migrating to schema 1
     journal.json.unreadable-20261201T101530Z[-N]   a file moved aside by restore
+    .journal.json.tmp-<pid>-<hex>        a write in progress (or of a writer that died)
+    journal.json.status-cache[.tmp-<pid>]   answers kept for `acuplan status` (status_cache.py)
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from datetime import date, datetime, timezone
@@ -36,6 +41,23 @@ class Sibling(NamedTuple):
     number: int  # sequence for previous, ordinal day for daily, schema for pre-migration
 
 
+def target(journal: Path) -> Path:
+    """The file the journal path names: the path itself, or, when it is a symbolic link
+    (or a chain of links), the file the link finally points at, which may not exist yet.
+
+    Writes, the lock and the versions all go there, so a link stays a link and its
+    target gets the new bytes. A link loop is OSError(ELOOP). Costs one lstat when the
+    path is not a link.
+    """
+    journal = Path(journal)
+    if not os.path.islink(journal):
+        return journal
+    real = Path(os.path.realpath(journal))
+    if os.path.islink(real):  # realpath stops where it meets a loop
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(journal))
+    return real
+
+
 def previous_path(journal: Path, seq: int) -> Path:
     return journal.with_name(f"{journal.name}.prev-{seq:06d}")
 
@@ -53,6 +75,20 @@ def aside_path(journal: Path, now: datetime | None = None, n: int = 1) -> Path:
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
     suffix = "" if n == 1 else f"-{n}"
     return journal.with_name(f"{journal.name}.unreadable-{stamp}{suffix}")
+
+
+# Files written beside the journal without its lock, each through a `<name>.tmp-<pid>`
+# temp file (see status_cache.py): a temp whose writer died is left behind for good.
+SIDE_FILES = ("status-cache",)
+_SIDE_TEMP = re.compile(r"\.(?:%s)\.tmp-(\d{1,10})" % "|".join(map(re.escape, SIDE_FILES)))
+
+
+def side_temp_pid(journal: Path, name: str) -> int | None:
+    """The writer's pid if `name` is the temp file of a side file of the journal."""
+    if not name.startswith(journal.name):
+        return None
+    m = _SIDE_TEMP.fullmatch(name, len(journal.name))
+    return int(m.group(1)) if m else None
 
 
 def recognise(journal: Path, name: str) -> Sibling | None:

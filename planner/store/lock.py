@@ -4,7 +4,9 @@
 kill -9, so a dead holder never blocks the next process. It is polled
 non-blocking so a lock held too long ends in `JournalBusy`, not a hang.
 The lock file is never deleted: deleting it would let two processes lock
-two different files.
+two different files. For the same reason it lives beside the journal's
+target when the journal path is a symbolic link: a process that opens the
+journal by the link and one that opens it by the target lock the same file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import layout
 from .atomic import FILE_MODE
 from .errors import JournalBusy, JournalWriteError
 
@@ -23,6 +26,8 @@ DEFAULT_TIMEOUT = 10.0
 
 
 def lock_path(journal: Path) -> Path:
+    """`<journal>.lock` beside the file the journal path names (OSError(ELOOP) for a loop)."""
+    journal = layout.target(journal)
     return journal.with_name(journal.name + ".lock")
 
 

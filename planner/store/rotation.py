@@ -3,6 +3,14 @@
 The journal is never modified in place, only replaced, so the outgoing file
 can be kept by hard-linking it: no copy, no extra I/O. Where links are not
 possible the file is copied (0600) instead. Runs under the journal lock.
+
+A symbolic link journal is resolved first: the versions are of its target,
+beside the target, and are the target's bytes (a link to the file, or a
+copy), never a link to the link.
+
+A writer killed after keeping a version and before its replace leaves that
+version holding the current file: the next write does not keep the same
+bytes again under a new number (it would push a real older version out).
 """
 
 from __future__ import annotations
@@ -21,25 +29,29 @@ class Rotation:
     """Version keeping for one write: `keep()` before the replace, `prune()` after."""
 
     def __init__(self, journal: Path, today: date, *, migrating_to: int | None = None) -> None:
-        self.journal = journal
+        self.journal = layout.target(journal)
         self.today = today
         self.migrating_to = migrating_to
-        self.names = layout.list_names(journal.parent)
-        self.versions = layout.siblings(journal, self.names)
+        self.names = layout.list_names(self.journal.parent)
+        self.versions = layout.siblings(self.journal, self.names)
         self.created: list[Path] = []
 
     def keep(self) -> None:
         """Link the current journal as the next previous version (and daily, pre-migration)."""
         if not os.path.exists(self.journal):
             return
-        if os.stat(self.journal).st_mode & 0o777 != atomic.FILE_MODE:
+        st = os.stat(self.journal)
+        if st.st_mode & 0o777 != atomic.FILE_MODE:
             try:  # versions are 0600 like the journal (links share the file's mode)
                 os.chmod(self.journal, atomic.FILE_MODE)
             except OSError:
                 pass
-        seq = 1 + max((v.number for v in self.versions if v.kind == layout.PREVIOUS), default=0)
-        while not self._keep_as(layout.previous_path(self.journal, seq)):
-            seq += 1
+        newest = max((v for v in self.versions if v.kind == layout.PREVIOUS),
+                     key=lambda v: v.number, default=None)
+        if newest is None or not _holds(newest.path, self.journal, st):
+            seq = 1 + (newest.number if newest is not None else 0)
+            while not self._keep_as(layout.previous_path(self.journal, seq)):
+                seq += 1
         day = layout.daily_path(self.journal, self.today)
         if day.name not in self.names:
             self._keep_as(day)
@@ -70,6 +82,12 @@ class Rotation:
         for name in self.names:  # listed before our own temp existed: all stale
             if name.startswith(prefix):
                 _remove(self.journal.with_name(name))
+            else:
+                # Side files (the status cache) are written without the lock: only a
+                # temp whose writer is gone is stale.
+                pid = layout.side_temp_pid(self.journal, name)
+                if pid is not None and not _alive(pid):
+                    _remove(self.journal.with_name(name))
 
     def _keep_as(self, dest: Path) -> bool:
         """Link (or copy) the journal to `dest`; False if `dest` already exists."""
@@ -84,6 +102,34 @@ class Rotation:
                 return False
         self.created.append(dest)
         return True
+
+
+def _holds(version: Path, journal: Path, journal_stat: os.stat_result) -> bool:
+    """True when `version` already holds the journal's bytes (its writer died before the
+    replace). Free for a link (same inode); a copy is compared only when it is as large
+    as the journal and not older than it, which an older version rarely is."""
+    try:
+        st = os.stat(version)
+        if os.path.samestat(st, journal_stat):
+            return True
+        if st.st_size != journal_stat.st_size or st.st_mtime_ns < journal_stat.st_mtime_ns:
+            return False
+        return version.read_bytes() == journal.read_bytes()
+    except OSError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` may still exist (when in doubt: yes, keep its file)."""
+    if pid <= 0 or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True  # EPERM: alive, another user's
+    return True
 
 
 def _remove(path: Path) -> None:

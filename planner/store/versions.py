@@ -2,7 +2,14 @@
 
 Restoring never deletes anything: the current file is moved aside as
 `journal.json.unreadable-<UTC timestamp>` and a copy of the chosen version
-takes its place atomically, under the journal lock.
+takes its place atomically, under the journal lock. The journal name holds a
+complete file at every moment of a restore (the aside name is a hard link,
+or a copy where links are not possible), so a crash or power loss midway
+leaves the old file or the restored one in place, never no journal.
+
+A journal path that is a symbolic link is resolved (`layout.target`): the
+versions listed are those beside its target, and a restore replaces the
+target, keeping the link.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ class Version(NamedTuple):
 def _ordered(journal: Path) -> list[tuple[float, layout.Sibling]]:
     """Version files, newest first (ties: previous, daily, pre-migration; higher number)."""
     out = []
-    for s in layout.siblings(journal):
+    for s in layout.siblings(layout.target(journal)):
         try:
             mtime = os.stat(s.path).st_mtime
         except OSError:
@@ -81,7 +88,7 @@ def find_version(path: Path, version: str | Path) -> Path:
     """A version by label ("prev-000123"), file name, or path; UnknownVersion if none."""
     path = Path(path)
     try:
-        known = layout.siblings(path)
+        known = layout.siblings(layout.target(path))
     except OSError as e:  # the directory cannot be listed: a storage problem (exit 4)
         raise JournalWriteError(path, e) from e
     if isinstance(version, str):
@@ -99,15 +106,17 @@ def restore(path: Path, version: str | Path, *, lock_timeout: float | None = Non
 
     Refuses (JournalUnreadable/NewerSchema, nothing changed) a version that
     does not load. Returns None when there was no journal file to move aside.
+    A symbolic link journal keeps its link: the target is what gets replaced.
     """
     path = Path(path)
     source = find_version(path, version)
     timeout = timeout_from_env() if lock_timeout is None else lock_timeout
     try:
         atomic.ensure_dir(path.parent)
+        real = layout.target(path)
     except OSError as e:
         raise JournalWriteError(path, e) from e
-    with locked(path, timeout):
+    with locked(real, timeout):
         try:
             payload = source.read_bytes()
             reader.parse(payload)
@@ -118,9 +127,9 @@ def restore(path: Path, version: str | Path, *, lock_timeout: float | None = Non
             raise NewerSchema(source, e.found, CURRENT_SCHEMA, newest_readable(path)) from None
         except reader.BadJournal as e:
             raise JournalUnreadable(source, e.reason, newest_readable(path)) from None
-        mover = _Aside(path)
+        mover = _Aside(real)
         try:
-            atomic.atomic_write(path, payload, before_replace=mover.move)
+            atomic.atomic_write(real, payload, before_replace=mover.move)
         except atomic.NotDurable as e:  # restored, and the bad file is aside: keep both
             raise JournalNotDurable(path, e) from e
         except OSError as e:
@@ -130,12 +139,17 @@ def restore(path: Path, version: str | Path, *, lock_timeout: float | None = Non
 
 
 class _Aside:
-    """Keep the current journal under an `unreadable-…` name just before it is replaced."""
+    """Keep the current journal under an `unreadable-…` name just before it is replaced.
+
+    By a hard link, or where links are not possible by a copy: never by renaming
+    the journal away, which would leave no journal at all until the replace (a
+    crash there, or a power loss that keeps that rename and drops the replace,
+    would show an empty journal).
+    """
 
     def __init__(self, journal: Path) -> None:
         self.journal = journal
         self.aside: Path | None = None
-        self._renamed = False
 
     def move(self) -> None:
         if not os.path.lexists(self.journal):
@@ -152,8 +166,11 @@ class _Aside:
                 if os.path.lexists(dest):
                     n += 1
                     continue
-                os.rename(self.journal, dest)
-                self._renamed = True
+                try:  # 0600, fsynced; made durable by the replace's directory fsync
+                    atomic.write_new(dest, self.journal.read_bytes())
+                except FileExistsError:
+                    n += 1
+                    continue
             break
         self.aside = dest
         try:
@@ -165,10 +182,7 @@ class _Aside:
         if self.aside is None:
             return
         try:
-            if self._renamed:
-                os.rename(self.aside, self.journal)
-            else:
-                os.unlink(self.aside)
+            os.unlink(self.aside)
         except OSError:
             pass
         self.aside = None
