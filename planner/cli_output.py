@@ -150,7 +150,7 @@ def _skin_summary(doc: dict) -> str:
 def history_summary(item: dict) -> str:
     kind = item.get("type")
     if kind == "session":
-        parts = [f"{item.get('minutes')} min", "aborted" if item.get("aborted") else "completed"]
+        parts = [f"{item.get('minutes')} min", str(item.get("outcome", "completed"))]
         if item.get("routine"):
             parts.append(f"routine {item['routine']}")
         rules = [v.get("rule", "?") for v in item.get("violations") or ()]
@@ -163,6 +163,8 @@ def history_summary(item: dict) -> str:
             text += f", routine {item['routine']}"
         if item.get("fulfilled_by"):
             text += f", done by session {item['fulfilled_by']}"
+        elif item.get("confirmed_missed"):
+            text += ", missed"
     elif kind in ("product", "procedure", "injectable"):
         text = str(item.get("kind"))
     elif kind in ("checkin", "reaction"):

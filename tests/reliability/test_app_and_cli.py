@@ -54,13 +54,14 @@ async def _scenario(path: Path, rounds: int) -> dict:
 
         def cli_writer() -> None:
             for i in range(rounds):
-                cli_results.append(run_cli("checkin", "--date", TODAY.isoformat(),
+                # reactions: a day keeps one check-in, so check-ins would update each other
+                cli_results.append(run_cli("log", "reaction", "--date", TODAY.isoformat(),
                                            "--note", f"cli-{i}", db=path))
 
         t = threading.Thread(target=cli_writer)
         t.start()
         for i in range(rounds):
-            app.planner.log_skin("checkin", TODAY, note=f"app-{i}")  # as the form's save does
+            app.planner.log_skin("reaction", TODAY, note=f"app-{i}")  # as the form's save does
             app.data_changed()
             await pilot.pause()
             await asyncio.sleep(0.03)
@@ -107,5 +108,5 @@ def test_app_and_command_line_share_the_journal(tmp_path, figures):
             assert notes.count(f"{who}-{i}") == 1, (who, i)
     assert sum(p.kind == "retinoid" and p.date == TODAY for p in after.products) >= 1
     assert len(after.plans) == plans_before + 1 == out["app_plans"]  # the app's own plan
-    figures(f"app + command line: {rounds} app writes and {rounds} `acuplan checkin` "
+    figures(f"app + command line: {rounds} app writes and {rounds} `acuplan log reaction` "
             f"processes at once, plus a CLI product the app showed unprompted: 0 lost")

@@ -89,69 +89,6 @@ def test_engine_ranks_equal_the_records_own():
     assert len(set(eng._skin_ranks)) >= 3  # the generated journal has several classes
 
 
-def original_blocked_days(eng, start: date, end: date) -> bytearray:  # as it was, verbatim
-    from planner.domain.rules import MODERATE, RED_FLAG, SEVERE
-
-    a, b = start.toordinal(), end.toordinal()
-    size = b - a + 1
-    if size <= 0:
-        return bytearray()
-    flags = bytearray(size)
-
-    def mark(lo, hi):
-        lo, hi = max(lo, a), min(hi, b)
-        if lo <= hi:
-            flags[lo - a:hi - a + 1] = b"\x01" * (hi - lo + 1)
-
-    st_ = eng.settings
-    for p in eng._product_days:
-        mark(p, p + st_.product_blackout_days)
-    for p in eng._procedure_days:
-        mark(p, p + st_.procedure_wait_days - 1)
-    for p in eng._injectable_days:
-        mark(p, p + st_.injectable_wait_days - 1)
-    for p in eng._pauses:
-        mark(p.start.toordinal(), p.end.toordinal())
-    latest = {}
-    for r in eng._skin:
-        n = r.date.toordinal()
-        for d in (n, n + 1, n + 2):
-            latest[d] = r
-        if r.rank == SEVERE:
-            mark(n, r.resolved_on.toordinal() - 1 if r.resolved_on else b)
-        elif r.rank == RED_FLAG:
-            mark(n, r.resolved_on.toordinal() - 1 if r.resolved_on and r.cleared_by_clinician
-                 else b)
-    for d, r in latest.items():
-        if r.rank == MODERATE:
-            mark(d, d)
-    return flags
-
-
-skin_st = st.lists(st.tuples(st.integers(0, 40), st.sampled_from([0, 0, 1, 2, 2, 3]),
-                             st.sampled_from([(), (), ("peeling",), ("pus",)]),
-                             st.none() | st.integers(0, 10), st.booleans()), max_size=25)
-
-
-@settings(max_examples=300, deadline=None)
-@given(skin=skin_st, span=st.tuples(st.integers(-5, 30), st.integers(0, 60)))
-def test_blocked_days_as_before(skin, span):
-    from datetime import timedelta
-
-    from planner.domain.models import History, Settings, SkinRecord
-    from planner.domain.rules import Engine
-
-    d0 = date(2026, 1, 1)
-    recs = tuple(SkinRecord(id=f"r{i}", date=d0 + timedelta(days=day), redness=red, flags=fl,
-                            resolved_on=None if res is None else d0 + timedelta(days=day + res),
-                            cleared_by_clinician=clr, seq=i)
-                 for i, (day, red, fl, res, clr) in enumerate(skin))
-    eng = Engine(History(skin=recs), Settings(), d0 + timedelta(days=30))
-    start = d0 + timedelta(days=span[0])
-    end = start + timedelta(days=span[1])
-    assert eng.blocked_days(start, end) == original_blocked_days(eng, start, end)
-
-
 def _table_verdict(table, need_ids):
     from planner.store import reader
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_support import dir_state, run_cli  # noqa: E402
 
 from planner.cli import main  # noqa: E402
+from planner.store.migrations import CURRENT_SCHEMA  # noqa: E402
 from planner.store import Journal  # noqa: E402
 
 TODAY = "2026-12-01"
@@ -60,7 +61,7 @@ def is_good(payload: bytes) -> bool:
         if not isinstance(doc, dict) or type(doc.get("schema_version")) is not int:
             return False
         schema = doc["schema_version"]
-        if not 0 <= schema <= 1:
+        if not 0 <= schema <= CURRENT_SCHEMA:
             return False
     for name, table in data.items():
         if name == "meta":
@@ -170,10 +171,11 @@ def bad_candidates(base: bytes, seed: int = 5) -> list[tuple[str, bytes]]:
             add("bad UTF-8", base[:i] + seq + base[i:])
     add("bad UTF-8", json.dumps(data).encode("utf-16"))
     add("bad UTF-8", json.dumps(data).encode("utf-32"))
-    for v in (2, 3, 99, 2 ** 31, 10 ** 30):
+    for v in (CURRENT_SCHEMA + 1, CURRENT_SCHEMA + 2, 99, 2 ** 31, 10 ** 30):
         add("newer schema", _with(data, lambda d: d["meta"]["1"].__setitem__("schema_version", v)))
     add("newer schema", _with(data, lambda d: d.__setitem__("sessions", {})
-                              or d["meta"]["1"].__setitem__("schema_version", 2)))
+                              or d["meta"]["1"].__setitem__("schema_version",
+                                                            CURRENT_SCHEMA + 1)))
     add("deep nesting", b"[" * 100_000 + b"]" * 100_000)
     add("deep nesting", b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000)
     return out

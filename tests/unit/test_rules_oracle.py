@@ -184,3 +184,16 @@ def test_a_reaction_tied_to_a_session_never_counts_against_it():
     own = SkinRecord("k", day(3), itch=9, session_id="a", logged=0)  # even if stamped first
     assert Engine(History(sessions=(session,), skin=(own,)), s, day(3)).violations_of("a") == ()
 
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories(), settings_strategy)
+def test_blocked_days_match_the_oracle_day_by_day(h, s):
+    """The interval sweep the streaks use equals asking the oracle day by day."""
+    today = day(SPAN)
+    eng = Engine(h, s, today)
+    o = Oracle(h, s, today)
+    flags = eng.blocked_days(day(0), day(SPAN + 10))
+    for i, f in enumerate(flags):
+        blocking = set(o.blocking(day(i))) - {"spacing"}
+        assert bool(f) == bool(blocking), (day(i), blocking)
