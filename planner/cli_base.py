@@ -236,7 +236,10 @@ class Env:
 
     @property
     def path(self) -> Path:
-        return journal_path(self._db)
+        try:
+            return journal_path(self._db)
+        except ValueError as e:
+            raise BadInput(str(e)) from None
 
     @property
     def today(self) -> date:

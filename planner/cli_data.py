@@ -42,6 +42,11 @@ def export_cmd(env: Env, fmt: str, output: str | None) -> None:
         if target.is_dir():
             raise BadInput(f"-o {output} is a directory; give a file name")
     snapshot = env.planner.journal.snapshot()
+    if fmt == "csv":  # for reading: each session with the rules it broke, as derived now
+        broke = {s.id: s.violations for s in env.planner.state().history.sessions}
+        snapshot = {**snapshot, "sessions": [
+            {**d, "violations": [r.rule for r in broke.get(d["id"], ())]}
+            for d in snapshot.get("sessions", [])]}
     text = export_json(snapshot) if fmt == "json" else export_csv(snapshot)
     if output is None:
         out.write(text.rstrip("\n"))
@@ -51,16 +56,23 @@ def export_cmd(env: Env, fmt: str, output: str | None) -> None:
     out.write(f"exported {n} record{'s' if n != 1 else ''} as {fmt} to {output}", err=True)
 
 
+IMPORT_LIMIT = 64 * 1024 * 1024  # SPEC §6: an export of decades is a few MiB
+
+
 @click.command("import")
 @click.argument("file", metavar="FILE")
 @json_option
 @pass_env
 def import_cmd(env: Env, file: str, as_json: bool) -> None:
     """Import a JSON export into an empty journal."""
+    from .store.bounded import NotAPlainFile, read_bounded
+
     try:
-        data = Path(file).read_bytes()
+        data = read_bounded(file, IMPORT_LIMIT, "an import")
+    except NotAPlainFile as e:
+        raise BadInput(f"{out.one_line(file)} cannot be imported: {e}") from None
     except OSError as e:
-        raise BadInput(f"cannot read {file}: {e.strerror or e}") from None
+        raise BadInput(f"cannot read {out.one_line(file)}: {e.strerror or e}") from None
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:

@@ -1,14 +1,18 @@
 """Printing for the command line: plain text and JSON, user text kept verbatim.
 
-Nothing here interprets markup. User text (notes, routine names) is printed as
-it was typed; only control characters (newlines, escape sequences) are shown as
-visible escapes in one-line tables, so a note cannot break a row or drive the
-terminal. JSON output keeps every character (JSON escapes what it must).
+Nothing here interprets markup. User text (notes, routine names, ids and kinds from
+an imported or hand-edited file) is printed as it was typed, except that nothing
+reaches the terminal that could drive it (SPEC §7): every line goes through
+`terminal_safe`, which shows C0 controls (but newline and tab), DEL, C1 controls and
+bidi controls as visible escapes, so an OSC 52 sequence in a note cannot write the
+clipboard. One-line tables also show newlines and tabs escaped. JSON escapes the
+same characters as \\uXXXX, so it stays valid JSON and safe to print.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from typing import Any, Iterable
@@ -18,10 +22,27 @@ from .domain.models import Reason
 HOLD_RULES = ("reaction-hold", "medical-hold")
 
 
+# What a terminal would act on: C0 but newline and tab, DEL, C1, and the bidi controls
+# that reorder what is shown (Trojan Source).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+
+
+def _escaped(m: re.Match) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape."""
+    return _UNSAFE.sub(_escaped, text)
+
+
 def write(text: str = "", *, err: bool = False) -> None:
-    """One line to stdout (or stderr); never fails on an encoding the terminal lacks."""
+    """One line to stdout (or stderr), terminal-safe; never fails on an encoding the
+    terminal lacks."""
     stream = sys.stderr if err else sys.stdout
-    line = text + "\n"
+    line = terminal_safe(text) + "\n"
     try:
         stream.write(line)
     except UnicodeEncodeError:
@@ -35,12 +56,14 @@ def error(message: str) -> None:
 
 
 def json_text(value: Any) -> str:
+    """JSON for a terminal or a pipe: what json leaves raw among the characters a terminal
+    acts on (DEL, C1, bidi controls) is written as a \\u escape too."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in stored text: escape it
         text = json.dumps(value, ensure_ascii=True, indent=2)
-    return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dump_json(value: Any) -> None:

@@ -22,8 +22,14 @@ def default_journal_path() -> Path:
 
 
 def journal_path(option: str | None) -> Path:
-    """--db, then ACUPLAN_DB, then the platform's user data directory."""
-    raw = option or os.environ.get(DB_ENV)
+    """--db, then ACUPLAN_DB, then the platform's user data directory. An empty --db (or
+    ACUPLAN_DB set but empty) is a mistake, not a request for the default journal:
+    ValueError (SPEC §7)."""
+    raw = option if option is not None else os.environ.get(DB_ENV)
+    if raw is not None and not raw.strip():
+        where = "--db" if option is not None else DB_ENV
+        raise ValueError(f"{where} is empty; give the journal's path (or leave {where} out "
+                         "for the default journal)")
     return Path(raw).expanduser() if raw else default_journal_path()
 
 

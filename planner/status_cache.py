@@ -93,7 +93,8 @@ def answer(view: Any) -> dict[str, Any]:
     from . import cli_output as out
     from .view_docs import view_to_doc
 
-    return {"line": out.status_line(view), "json": out.json_text(view.to_json()),
+    return {"line": out.terminal_safe(out.status_line(view)),
+            "json": out.json_text(view.to_json()),
             "view": view_to_doc(view)}
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import stat
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from planner.domain.vocabulary import (
     ACTIONS, CONCERNS, FORBIDDEN_ZONES, PRESSURES, SIDES, TECHNIQUES, ZONES,
 )
 from planner.library.normalise import eye_instruction, needle_word
+from planner.store.bounded import NotAPlainFile, read_bounded
 
 STARTER_MAX_SECONDS = 600     # a starter fits the 10-minute cap of the first sessions
 EYE_POINTS = ("ST1", "BL1")   # they sit on the eye: never in acuplan
@@ -312,51 +312,13 @@ def _check_point(t: _Table, code: str, points: Mapping[str, Point]) -> None:
         t.add("point", f"{code} lies on a forbidden zone ({points[code].zone})")
 
 
-class NotARoutineFile(Exception):
-    """The path is not a plain file of routine size (a FIFO, a device, a directory, too big)."""
-
-
-def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-             (stat.S_ISSOCK, "a socket"))
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
-
-
-def _check_size_and_kind(st: os.stat_result) -> None:
-    if not stat.S_ISREG(st.st_mode):
-        raise NotARoutineFile(f"it is {_kind(st.st_mode)}, not a regular file")
-    if st.st_size > MAX_FILE_BYTES:
-        raise NotARoutineFile(f"it is {st.st_size} bytes; a routine file is at most 1 MiB "
-                              f"({MAX_FILE_BYTES} bytes)")
+NotARoutineFile = NotAPlainFile  # the name the CLI and tests know
 
 
 def read_routine_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of a routine file, refusing anything that could hang or exhaust memory.
-
-    A FIFO would block `open`, and /dev/zero never ends, so the kind and size
-    are checked with stat before opening, then again on the open descriptor
-    (opened non-blocking, in case the path was swapped in between), and no
-    more than the limit is ever read. NotARoutineFile for a wrong kind or
-    size; OSError or ValueError when the path cannot be read at all.
-    """
-    _check_size_and_kind(os.stat(path))
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
-    try:
-        _check_size_and_kind(os.fstat(fd))
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    if size > MAX_FILE_BYTES:  # it grew after the stat
-        raise NotARoutineFile(f"it is over 1 MiB; a routine file is at most {MAX_FILE_BYTES} bytes")
-    return b"".join(chunks)
+    """The bytes of a routine file: a regular file of at most 1 MiB (NotARoutineFile
+    otherwise, OSError when it cannot be read), never blocking on a FIFO."""
+    return read_bounded(path, MAX_FILE_BYTES, "a routine file")
 
 
 def validate_file(path: str | os.PathLike, points: Mapping[str, Point],

@@ -45,6 +45,7 @@ def export_json(snapshot: Tables, *, schema_version: int = CURRENT_SCHEMA) -> st
 
 def export_csv(snapshot: Tables) -> str:
     """One row per record: type, id, date, then every other field (sorted) as a column.
+    A cell that starts like a formula (= + - @, tab, carriage return) gets a leading '.
 
     `date` is the record's date (a pause's start). Lists are joined with ';'
     (objects inside them as compact JSON), missing fields and nulls are
@@ -63,8 +64,18 @@ def export_csv(snapshot: Tables) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["type", "id", "date", *(f"field:{f}" if f in fixed else f for f in fields)])
     for name, doc, day in rows:
-        w.writerow([name, _cell(doc.get("id")), day, *(_cell(doc.get(f)) for f in fields)])
+        w.writerow([_inert(c) for c in (name, _cell(doc.get("id")), day,
+                                        *(_cell(doc.get(f)) for f in fields))])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (SPEC §7: a leading ', as OWASP
+    advises for CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def _cell(value: Any) -> str:
