@@ -218,3 +218,90 @@ def run_routine_file(tmp_path_factory, payload):
         _check_outcome(r, args)
         if args[1] != "show":
             assert r.exit_code == 0, (args, r.stderr)
+
+
+# ------------------------------------------------------------------ import files
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10), st.integers(-2 ** 70, 2 ** 70),
+    st.floats(allow_nan=False), st.text(max_size=12),
+    st.sampled_from(["2026-11-20", "2026-W47-5", "20261120", "0001-01-01", "9999-12-31",
+                     "1899-12-31", "2200-01-01", "2026-02-30", "", "pus", "retinoid",
+                     "completed", "partial", "aborted", "\x1b]52;c;aGk=\x07", "\u202e"]),
+    st.lists(st.sampled_from([*FLAGS, "Pus", 3, None]), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@st.composite
+def import_file(draw, export: dict) -> bytes:
+    """A real export with a few records or settings changed to odd values, fields dropped
+    or added, records duplicated; or the bytes of it damaged."""
+    doc = __import__("copy").deepcopy(export)
+    tables = doc["tables"]
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(sorted(tables)))
+        if not tables[name]:
+            continue
+        rec = tables[name][draw(st.integers(0, len(tables[name]) - 1))]
+        what = draw(st.sampled_from(["set", "set", "drop", "add", "dup"]))
+        field = draw(st.sampled_from(sorted(rec)))
+        if what == "set":
+            rec[field] = draw(ODD_VALUES)
+        elif what == "drop" and field != "id":
+            del rec[field]
+        elif what == "add":
+            rec[draw(st.text(min_size=1, max_size=6))] = draw(ODD_VALUES)
+        elif what == "dup":
+            tables[name].append(dict(rec))
+    data = __import__("json").dumps(doc).encode()
+    if draw(st.booleans()) and draw(st.booleans()):
+        cut = draw(st.integers(0, len(data)))
+        data = data[:cut] + draw(st.binary(max_size=4)) + data[cut + 1:]
+    return data
+
+
+@pytest.fixture(scope="module")
+def export_doc(journal_template):
+    import json
+
+    r = CliRunner().invoke(main, ["--db", str(journal_template / "journal.json"),
+                                  "--today", "2026-12-01", "export"])
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def run_import_file(tmp_path_factory, payload):
+    d = tmp_path_factory.mktemp("imp")
+    f = d / "export.json"
+    f.write_bytes(payload)
+    runner = CliRunner()
+    base = ["--db", str(d / "journal.json"), "--today", "2026-12-01"]
+    r = runner.invoke(main, [*base, "import", str(f)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "Traceback" not in r.stdout + r.stderr and r.exit_code in (0, 2), (r.exit_code,
+                                                                             r.stderr)
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    if r.exit_code == 2:
+        assert lines[0].startswith("error: ") and all(ln.startswith("  ") for ln in lines[1:])
+        assert not (d / "journal.json").exists()
+        return
+    # whatever import accepts, every command can use: no exit 1, no exit 4
+    for args in (["status"], ["check", "2026-12-20"], ["streak"], ["history"], ["plans"],
+                 ["next"], ["export", "--format", "csv"]):
+        r = runner.invoke(main, [*base, *args])
+        _check_outcome(r, args)
+        assert r.exit_code in (0, 3), (args, r.exit_code, r.stderr)
+
+
+@QUICK
+@given(data=st.data())
+def test_arbitrary_import_files(tmp_path_factory, export_doc, data):
+    run_import_file(tmp_path_factory, data.draw(import_file(export_doc)))
+
+
+@pytest.mark.torture
+@FULL_RUN
+@given(data=st.data())
+def test_arbitrary_import_files_full(tmp_path_factory, export_doc, data):
+    run_import_file(tmp_path_factory, data.draw(import_file(export_doc)))
