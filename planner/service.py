@@ -300,7 +300,7 @@ class Planner:
 
     def open_holds(self) -> list[SkinRecord]:
         """Severe records not resolved and red flags not cleared: only `resolve` lifts them."""
-        return [r for r in self.state().history.skin if _is_open_hold(r)]
+        return sorted(self.engine().unresolved_holds(), key=attrgetter("date", "id"))
 
     def missed_plans(self) -> list[Plan]:
         """Past plans with no session that the user has not yet said did not happen."""
@@ -401,7 +401,11 @@ class Planner:
         is rebuilt and re-checked (open holds stay open unless `resolve` lifted them), and
         the sessions whose derived violations changed are put in `work.marked`."""
         with self.journal.transaction() as tx:
-            st, eng = self._tx_state(tx)
+            sig = self.journal.signature()
+            if self._cache is not None and self._cache[0] == sig and sig is not None:
+                _, st, eng = self._cache  # the file under the lock is the one loaded
+            else:
+                st, eng = self._tx_state(tx)
             work = _Work(tx, st, eng, _next_stamp(st.history))
             yield work
             if not tx.dirty:
@@ -411,6 +415,8 @@ class Planner:
                 _holds_kept(eng, after_eng, self.today)
             work.after, work.after_engine = after, after_eng
             work.marked, work.unmarked = _marked_changes(st.history, after.history)
+        # written: what was just checked is what the file now holds
+        self._cache = (self.journal.written_signature(), after, after_eng)
 
     def _not_future(self, day: date, what: str) -> None:
         if day > self.today:
@@ -966,12 +972,10 @@ def _holds_kept(before: Engine, after: Engine, today: date,
                 action: str | None = None) -> None:
     """Refused (exit 3) when a change would lift or weaken an open hold: only `resolve`
     does that (SPEC §2). The check runs on the records as they would be written."""
-    now = {r.id: r for r in after.history.skin}
-    for r in before.history.skin:
-        if not _is_open_hold(r):
-            continue
+    now = {r.id: r for r in after.unresolved_holds()}
+    for r in before.unresolved_holds():
         n = now.get(r.id)
-        if n is None or not _is_open_hold(n) or n.rank < r.rank:
+        if n is None or n.rank < r.rank:
             done = action or ("deleted" if n is None else "made milder")
             if action:
                 raise Refused(f"{action} would lift the open hold of record {r.id} "

@@ -250,6 +250,13 @@ class Engine:
         red = [r for r, k in pairs if k == RED_FLAG]
         return severe, red
 
+    def unresolved_holds(self) -> list[SkinRecord]:
+        """Records holding sessions until `resolve` lifts them, whatever their date: severe
+        ones not resolved, red flags not resolved with a clinician's clearance."""
+        severe, red = self._hold_records
+        return ([r for r in severe if r.resolved_on is None]
+                + [r for r in red if r.resolved_on is None or not r.cleared_by_clinician])
+
     def _open_holds(self, n: int, red_flag: bool) -> list[SkinRecord]:
         severe, red = self._hold_records
         out = []

@@ -58,6 +58,12 @@ class Journal:
         except OSError as e:
             return ("error", e.errno)
 
+    def written_signature(self) -> Any:
+        """The signature of the file as this object last wrote or read it (from the write's
+        own stat, so a later write by another process is never mistaken for ours)."""
+        with self._mutex:
+            return self._state.signature if self._state is not None else None
+
     def snapshot(self) -> Snapshot:
         """Every table (meta excluded) as a list of docs in insertion order. Read-only!"""
         with self._mutex:
