@@ -305,3 +305,51 @@ def test_arbitrary_import_files(tmp_path_factory, export_doc, data):
 @given(data=st.data())
 def test_arbitrary_import_files_full(tmp_path_factory, export_doc, data):
     run_import_file(tmp_path_factory, data.draw(import_file(export_doc)))
+
+
+# ------------------------------------------------------------------ hand-edited journals
+
+def run_hand_edited(tmp_path_factory, payload):
+    """The same odd documents written as the journal itself (a hand edit): every command
+    answers, or refuses the file (exit 4, byte-identical); never an internal problem."""
+    import json
+
+    d = tmp_path_factory.mktemp("hand")
+    try:
+        doc = json.loads(payload)
+        tables = doc["tables"]
+        raw = {name: {str(i): rec for i, rec in enumerate(docs, 1)}
+               for name, docs in tables.items() if isinstance(docs, list)}
+        raw["meta"] = {"1": {"schema_version": doc["schema_version"]}}
+        payload = json.dumps(raw).encode()
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass  # damaged bytes: written as they are
+    path = d / "journal.json"
+    path.write_bytes(payload)
+    runner = CliRunner()
+    base = ["--db", str(path), "--today", "2026-12-01"]
+    for args in (["status"], ["status", "--json"], ["check", "2026-12-20"], ["streak"],
+                 ["history"], ["history", "--json"], ["plans", "--all"], ["next"],
+                 ["export", "--format", "csv"], ["log", "product", "scrub"],
+                 ["checkin", "--redness", "1"]):
+        before = path.read_bytes()
+        r = runner.invoke(main, [*base, *args])
+        assert r.exception is None or isinstance(r.exception, SystemExit), (args,
+                                                                             repr(r.exception))
+        assert "Traceback" not in r.stdout + r.stderr, (args, r.stderr)
+        assert r.exit_code in (0, 3, 4), (args, r.exit_code, r.stderr)
+        if r.exit_code == 4:
+            assert path.read_bytes() == before
+
+
+@QUICK
+@given(data=st.data())
+def test_arbitrary_hand_edited_journals(tmp_path_factory, export_doc, data):
+    run_hand_edited(tmp_path_factory, data.draw(import_file(export_doc)))
+
+
+@pytest.mark.torture
+@FULL_RUN
+@given(data=st.data())
+def test_arbitrary_hand_edited_journals_full(tmp_path_factory, export_doc, data):
+    run_hand_edited(tmp_path_factory, data.draw(import_file(export_doc)))
