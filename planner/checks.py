@@ -258,15 +258,17 @@ def check_import(tables: dict[str, list[dict[str, Any]]], today: date) -> Proble
 def _cross_checks(tables: dict[str, list[dict[str, Any]]]) -> Problems:
     """What spans records: references, reaction dates, one check-in per date."""
     out: Problems = []
-    sessions = {d.get("id"): d.get("date") for d in tables.get("sessions", [])}
+    # references of the wrong type were reported field by field; here only strings
+    sessions = {d.get("id"): d.get("date") for d in tables.get("sessions", [])
+                if isinstance(d.get("id"), str)}
     for p in tables.get("plans", []):
-        if p.get("fulfilled_by") is not None and p["fulfilled_by"] not in sessions:
+        if isinstance(p.get("fulfilled_by"), str) and p["fulfilled_by"] not in sessions:
             out.append(f"plans {p.get('id')!r}: fulfilled_by {_shown(p['fulfilled_by'])} names "
                        "no session in the file")
     skin = tables.get("skin", [])
     for r in skin:
         sid = r.get("session_id")
-        if sid is None:
+        if not isinstance(sid, str):
             continue
         if sid not in sessions:
             out.append(f"skin {r.get('id')!r}: session_id {_shown(sid)} names no session in "
