@@ -95,6 +95,8 @@ class AcuplanApp(App):
         self._answers_for: Any = None  # journal signature the status answers were kept for
         self._start: Any = _UNREAD
         self._first_run_open = False
+        self.asking_missed = False         # Today's "did it happen?" question is open
+        self.missed_later: set[str] = set()  # missed plans answered "ask me later" this run
 
     def notify(self, message, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -126,6 +128,8 @@ class AcuplanApp(App):
             if not (profile.notice_accepted and profile.onboarded):
                 self.open_first_run()
         self.set_interval(self.poll_interval, self.poll_journal, name="journal-poll")
+        if not self.is_headless:
+            self._install_close_handlers()
 
     def _apply_theme(self, name: str) -> None:
         """The theme saved in the settings (default textual-dark, as snapshots pin)."""
@@ -148,14 +152,17 @@ class AcuplanApp(App):
     # ------------------------------------------------------------- library
 
     def get_library(self):
+        """The shipped and user routines: the planner's own, so that what it checks
+        (`routine_fit`, planning with a routine) and what the app shows are one library."""
         if self._library is None:
-            from planner.library import load_library
-
-            self._library = load_library(self.planner.user_routines_dir)
+            self._library = self.planner.library()
         return self._library
 
     def reload_library(self):
+        """Routine files changed: a planner over the same records (`Planner.on` shares
+        them) that has not loaded the library yet, so both read the files again."""
         self._library = None
+        self.planner = self.planner.on(self.today)
         return self.get_library()
 
     # ------------------------------------------------------------ journal
@@ -310,11 +317,33 @@ class AcuplanApp(App):
                 pass
 
     async def action_quit(self) -> None:
-        """ctrl+q: a session under way is saved first (what was done so far)."""
-        save = getattr(self.screen, "save_on_quit", None)
-        if save is not None:
-            save()
+        """ctrl+q: a session under way is saved first (what was done so far, as partial)."""
+        self.save_running_session()
         await super().action_quit()
+
+    def save_running_session(self) -> None:
+        """A guided session under way (also under a dialog it opened) keeps what was done."""
+        for screen in reversed(self.screen_stack):
+            save = getattr(screen, "save_on_quit", None)
+            if save is not None:
+                save()
+
+    def _install_close_handlers(self) -> None:
+        """The terminal closing (SIGHUP) or a plain kill (SIGTERM) ends the app as ctrl+q
+        does: a session under way is saved as partial first (SPEC §3.2)."""
+        import asyncio
+        import signal
+
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._closed_from_outside)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # no such signals here (Windows) or not the main thread
+
+    def _closed_from_outside(self) -> None:
+        self.save_running_session()
+        self.exit()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -327,17 +356,24 @@ class AcuplanApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "section" and self._blocked():
             return False
-        if action == "section" and getattr(self.screen, "IN_SESSION", False):
-            return False  # a running session ends with its own keys
+        if action == "section" and any(getattr(s, "IN_SESSION", False)
+                                       for s in self.screen_stack):
+            return False  # a running session (or a question it asks) ends with its own keys
         return True
 
     # ---------------------------------------------------- shared flows
 
     def start_session(self, routine) -> bool:
-        """Check today's rules and open the guided session, or show why not."""
+        """Check today's rules and open the guided session, or show why not. A routine
+        that a caution or an excluded zone cuts under 5 minutes is refused with that
+        reason, and the builder is offered."""
         from .screens.session import SessionScreen, prepare_routine
 
         try:
+            fit = self.planner.routine_fit(routine.id, self.today)
+            if not fit.fits:
+                self.refuse_routine(routine, fit.reasons, "started today")
+                return False
             prepared = prepare_routine(self.planner, routine, self.get_library())
             minutes = max(1, math.ceil(sum(s.total_seconds for s in prepared.steps) / 60))
             self.planner.start_check(minutes)
@@ -351,10 +387,47 @@ class AcuplanApp(App):
         self.push_screen(SessionScreen(prepared))
         return True
 
+    def refuse_routine(self, routine, reasons, when: str) -> None:
+        """Say why a routine cannot be done (the zone or caution named), offer the builder."""
+        from .widgets.choice import Choice, ChoiceScreen
+
+        name = getattr(routine, "name", None) or str(routine)
+        paragraphs = [f"{r.rule}: {r.message}" for r in reasons]
+        paragraphs.append("The builder (Routines, b) makes a routine from the steps your "
+                          "profile allows, at least 5 minutes long.")
+
+        def answered(choice: str | None) -> None:
+            if choice == "builder":
+                self.open_builder()
+
+        self.push_screen(ChoiceScreen(
+            f"{name} cannot be {when}", paragraphs,
+            [Choice("builder", "Open the builder", "b", "primary"),
+             Choice("close", "Close", "c")], cancel="close", tone="warning"), answered)
+
+    def open_builder(self) -> None:
+        """The Routines section with its builder open."""
+        if self._blocked():
+            return
+        self.action_section("routines")
+
+        def open_it() -> None:
+            builder = getattr(self.screen, "action_builder", None)
+            if builder is not None:
+                builder()
+
+        self.call_after_refresh(open_it)
+
     def open_skin_form(self, kind: str, session_id: str | None = None, record=None,
                        callback=None) -> None:
-        from .screens.journal import SkinFormScreen
+        from .screens.journal import SkinFormScreen, todays_checkin
 
+        if kind == "checkin" and record is None:  # one per date: today's is edited
+            try:
+                record = todays_checkin(self.planner)
+            except StoreError as exc:
+                self.show_store_error(exc)
+                return
         self._push_form(SkinFormScreen(kind, session_id=session_id, record=record), callback)
 
     def open_activity_form(self, table: str) -> None:

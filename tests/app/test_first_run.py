@@ -87,3 +87,66 @@ async def test_notice_reachable_from_help(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
+
+
+async def finish_notice(app, pilot):
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    assert app.screen.step == "profile"
+    return app.screen
+
+
+async def test_recent_injectable_is_recorded_so_its_wait_applies(tmp_path):
+    from textual.widgets import Select
+
+    from tests.app.helpers import days, wait_for
+
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await finish_notice(app, pilot)
+        detail = screen.query_one("#q-injectable-detail")
+        assert not detail.display  # asked only once ticked
+        screen.query_one("#q-recent_injectable", Checkbox).value = True
+        assert await wait_for(pilot, lambda: detail.display)
+        screen.query_one("#q-injectable-kind", Select).value = "filler"
+        screen.query_one("#q-injectable-date", Input).value = days(-5).isoformat()
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        assert await wait_for(
+            pilot, lambda: "injectable-wait" in text_of(app.screen.query_one("#today-reasons")))
+        reasons = text_of(app.screen.query_one("#today-reasons"))
+        assert f"until {days(9).isoformat()}" in reasons  # 5 days ago + 14
+        assert "No session today" in text_of(app.screen.query_one("#today-status"))
+    p = planner_for(journal_file(tmp_path))
+    assert [(i.kind, i.date) for i in p.state().history.injectables] == [("filler", days(-5))]
+    assert p.profile().recent_injectable and p.profile().onboarded
+
+
+async def test_recent_procedure_needs_a_real_past_date(tmp_path):
+    from tests.app.helpers import days
+
+    app = make_app(tmp_path, accepted=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await finish_notice(app, pilot)
+        screen.query_one("#q-recent_procedure", Checkbox).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "date of the procedure" in text_of(screen.query_one("#q-procedure-error"))
+        screen.query_one("#q-procedure-date", Input).value = days(2).isoformat()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "future" in text_of(screen.query_one("#q-procedure-error"))
+        p = planner_for(journal_file(tmp_path))
+        assert p.state().history.procedures == () and not p.profile().onboarded
+        screen.query_one("#q-procedure-date", Input).value = days(-3).isoformat()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    p = planner_for(journal_file(tmp_path))
+    assert [(x.kind, x.date) for x in p.state().history.procedures] == [
+        ("clinic-peel", days(-3))]
+    assert any(r.rule == "procedure-wait" for r in p.check(days(0)).reasons)

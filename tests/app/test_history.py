@@ -29,7 +29,7 @@ def seeded_app(tmp_path, **kw):
     for off, minutes in SESSIONS:
         p.log_session(days(off), minutes)
     for off in ABORTED:
-        p.log_session(days(off), 5, aborted=True)
+        p.log_session(days(off), 5, outcome="aborted")
     for off in CHECKINS:
         p.log_skin("checkin", days(off), redness=2 if off == -20 else 0,
                    note="Retinol [0.5%]" if off == -3 else "")

@@ -363,10 +363,11 @@ async def test_log_a_past_session_keeps_it_with_its_violations(tmp_path):
         assert "broke a safety rule" in app.screen.text
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
-        sessions = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
-        new = [s for s in sessions if s["date"] == days(-1).isoformat()]
+        items = planner_for(journal_file(tmp_path)).history_items()
+        new = [s for s in items if s["type"] == "session" and s["date"] == days(-1).isoformat()]
         assert len(new) == 1 and new[0]["minutes"] == 8 and new[0]["note"] == "no guide [quick]"
-        assert [v["rule"] for v in new[0]["violations"]] == ["spacing"]
+        assert new[0]["outcome"] == "completed"
+        assert [v["rule"] for v in new[0]["violations"]] == ["spacing"]  # derived
         assert "⚠ spacing" in table_rows(app.screen)[0][3]
         assert form is not app.screen
 
@@ -383,11 +384,13 @@ async def test_edit_a_session(tmp_path):
         await pilot.pause()
         assert "1–180" in text_of(error_label(form, "minutes"))
         await type_into(pilot, "#f-minutes", "7")
-        form.query_one("#f-aborted").value = True
+        assert form.query_one("#f-outcome", Select).value == "completed"
+        form.query_one("#f-outcome", Select).value = "aborted"
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
         (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
-        assert doc["minutes"] == 7 and doc["aborted"] is True
+        assert doc["minutes"] == 7 and doc["outcome"] == "aborted"
+        assert "aborted" in table_rows(app.screen)[0][3]
 
 
 @arun
@@ -408,3 +411,175 @@ async def test_pause_form_blocks_sessions_and_checks_dates(tmp_path):
         assert (pause["start"], pause["end"], pause["reason"]) == (
             TODAY.isoformat(), days(6).isoformat(), "travel")
         assert not planner_for(journal_file(tmp_path)).check(days(3)).allowed
+
+
+# ------------------------------------------------- holds, typed commands, one check-in a day
+
+async def refusal_shown(pilot):
+    app = pilot.app
+    assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+    return app.screen.text
+
+
+@arun
+async def test_deleting_a_red_flag_is_refused_and_the_record_stays(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-2), "flags": ["fever"]}])
+    (before,) = skin_docs(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "delete", "ConfirmScreen")
+        await pilot.press("y")
+        text = await refusal_shown(pilot)
+        assert "Refused" in text
+        assert f"acuplan resolve {before['id']} --date DATE --cleared-by-clinician" in text
+        assert "press v" in text and "Nothing was changed" in text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert [r[2] for r in table_rows(app.screen)] == ["▲ red-flag"]
+    assert skin_docs(tmp_path) == [before]
+
+
+@pytest.mark.parametrize("seeded,change", [
+    ({"redness": 3}, ("#f-redness", "1")),                 # lower the redness
+    ({"flags": ["dizziness"]}, ("flags", "dizziness")),     # untick the flag
+])
+@arun
+async def test_editing_an_open_hold_milder_is_refused(tmp_path, seeded, change):
+    app = make_app(tmp_path, checkins=[{"date": days(-2), **seeded}])
+    (before,) = skin_docs(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "e", "SkinFormScreen")
+        field, value = change
+        if field == "flags":
+            form.query_one("#f-flags", SelectionList).deselect(value)
+        else:
+            await type_into(pilot, field, value)
+        await pilot.press("ctrl+s")
+        text = await refusal_shown(pilot)
+        assert f"acuplan resolve {before['id']} --date DATE" in text and "press v" in text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.screen is form)  # still editing, nothing saved
+        assert "resolve" in text_of(error_label(form, "form"))
+    assert skin_docs(tmp_path) == [before]
+    assert not planner_for(journal_file(tmp_path)).check(TODAY).allowed
+
+
+@arun
+async def test_after_resolving_a_severe_record_it_can_be_edited(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-4), "redness": 3}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "v", "ResolveScreen")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        await open_form(pilot, "e", "SkinFormScreen")
+        await type_into(pilot, "#f-redness", "1")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+    (doc,) = skin_docs(tmp_path)
+    assert doc["redness"] == 1 and doc["resolved_on"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize("where", ["journal", "today"])
+@arun
+async def test_checkin_key_edits_todays_checkin(tmp_path, where):
+    app = make_app(tmp_path, checkins=[{"date": TODAY, "redness": 1, "note": "morning"}])
+    async with app.run_test(size=SIZE) as pilot:
+        if where == "journal":
+            await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        assert form.record is not None
+        assert "Edit check-in" in text_of(form.query_one(".rec-dialog-title"))
+        assert form.query_one("#f-redness", Input).value == "1"
+        assert form.query_one("#f-note", Input).value == "morning"
+        await type_into(pilot, "#f-redness", "0")
+        await type_into(pilot, "#f-note", "evening")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ != "SkinFormScreen")
+    docs = skin_docs(tmp_path)
+    assert [(d["date"], d["redness"], d["note"]) for d in docs] == [
+        (TODAY.isoformat(), 0, "evening")]
+
+
+@arun
+async def test_a_new_checkin_on_a_date_that_has_one_updates_it(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-1), "redness": 1}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "c", "SkinFormScreen")
+        assert form.record is None  # none today yet: a new one
+        await type_into(pilot, "#f-date", days(-1).isoformat())
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        notes = [str(n.message) for n in app._notifications]
+        assert any("updated (one check-in per date)" in m for m in notes)
+    docs = skin_docs(tmp_path)
+    assert len(docs) == 1 and docs[0]["redness"] == 0
+
+
+@arun
+async def test_a_product_logged_before_a_session_says_which_session_now_breaks_a_rule(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-5), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "o", "ActivityFormScreen")
+        await type_into(pilot, "#f-date", days(-6).isoformat())
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        text = app.screen.text
+        assert "now breaks a safety rule" in text
+        assert f"session of {days(-5).isoformat()} · 10 min: product-blackout" in text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        session_row = next(r for r in table_rows(app.screen) if r[1] == "session")
+        assert "⚠ product-blackout" in session_row[3]
+
+
+@arun
+async def test_log_a_past_session_with_an_outcome(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "l", "SessionFormScreen")
+        assert form.query_one("#f-outcome", Select).value == "completed"
+        await type_into(pilot, "#f-date", days(-2).isoformat())
+        await type_into(pilot, "#f-minutes", "4")
+        form.query_one("#f-outcome", Select).value = "partial"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert "4 min · partial" in table_rows(app.screen)[0][3]
+    (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
+    assert (doc["date"], doc["minutes"], doc["outcome"]) == (days(-2).isoformat(), 4, "partial")
+
+
+@arun
+async def test_editing_a_product_goes_through_the_typed_command(tmp_path):
+    app = make_app(tmp_path, products=[("scrub", days(-10))])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "e", "ActivityFormScreen")
+        form.query_one("#f-kind", Select).value = "home-peel"
+        await type_into(pilot, "#f-date", days(-9).isoformat())
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+    (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["products"]
+    assert (doc["kind"], doc["date"]) == ("home-peel", days(-9).isoformat())
+
+
+@arun
+async def test_deleting_a_plan_and_a_pause(tmp_path):
+    app = make_app(tmp_path, plans=[(days(10), 10)])
+    planner_for(journal_file(tmp_path)).pause(days(20), days(22), "travel")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert sorted(r[1] for r in table_rows(screen)) == ["pause", "plan"]
+        for _ in range(2):
+            await open_form(pilot, "delete", "ConfirmScreen")
+            await pilot.press("y")
+            assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert await wait_for(pilot, lambda: table_rows(app.screen) == [])
+    snap = planner_for(journal_file(tmp_path)).journal.snapshot()
+    assert snap.get("plans", []) == [] and snap.get("pauses", []) == []

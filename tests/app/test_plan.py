@@ -180,4 +180,139 @@ async def test_no_color_still_reads(tmp_path, monkeypatch):
         for sym in ("✓", "◆", "·", "✕"):
             assert sym in rendered
         legend = text_of(app.screen.query_one("#plan-legend"))
-        assert "✓ done" in legend and "! planned but blocked" in legend
+        for words in ("✓ done", "◐ partial", "⊘ aborted", "⚠ broke a rule", "◇ missed",
+                      "◆ planned", "· allowed", "✕ blocked", "! plan blocked"):
+            assert words in legend
+        assert all(len(line) <= 37 for line in legend.splitlines())  # the calendar's width
+
+
+def month_of_every_kind(tmp_path):
+    """December 2026 seen from 2027-01-05: done, partial, aborted, a session that broke a
+    rule (a retinoid the day before), and a plan that passed with no session."""
+    from datetime import date
+
+    today = date(2027, 1, 5)
+    app = make_app(tmp_path, today=today)
+    p = planner_for(journal_file(tmp_path), today=today)
+    p.log_session(date(2026, 12, 1), 10)
+    p.log_session(date(2026, 12, 8), 4, outcome="partial")
+    p.log_session(date(2026, 12, 15), 3, outcome="aborted")
+    p.log_product("retinoid", date(2026, 12, 21))
+    p.log_session(date(2026, 12, 22), 10)
+    planner_for(journal_file(tmp_path), today=date(2026, 12, 28)).plan(date(2026, 12, 29), 10)
+    return app
+
+
+async def open_december(app, pilot):
+    from datetime import date
+
+    from planner.app.widgets.choice import ChoiceScreen
+
+    assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+    await pilot.press("escape")  # Today asks about the missed plan: later
+    assert await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+    await pilot.press("p")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+    cal = app.screen.query_one(MonthCalendar)
+    cal.cursor = date(2026, 12, 1)
+    await pilot.pause()
+    return cal
+
+
+async def test_calendar_marks_partial_aborted_broke_and_missed_apart(tmp_path, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = month_of_every_kind(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        cal = await open_december(app, pilot)
+        assert app.no_color
+        statuses = {d: cell_status(cal.day_view(date(2026, 12, d))) for d in (1, 8, 15, 22, 29)}
+        assert statuses == {1: "done", 8: "partial", 15: "aborted", 22: "broke", 29: "missed"}
+        lines = cal.render().plain.splitlines()
+        cells = {}
+        for row in lines[1:]:
+            for col in range(7):
+                cell = row[col * 5:col * 5 + 5]
+                if cell.strip():
+                    cells.setdefault(int(cell[:3]), cell[3])
+        # December's days (the grid's first row starts on Monday 30 November)
+        assert [cells[d] for d in (1, 8, 15, 22, 29)] == ["✓", "◐", "⊘", "⚠", "◇"]
+
+
+async def test_day_detail_of_a_missed_plan_and_of_a_partial_session(tmp_path):
+    from datetime import date
+
+    app = month_of_every_kind(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        cal = await open_december(app, pilot)
+        cal.cursor = date(2026, 12, 29)
+        await pilot.pause()
+        items = text_of(app.screen.query_one("#day-items"))
+        assert "◇ plan · 10 min · missed: no session" in items
+        assert "Missed plan" in text_of(app.screen.query_one("#day-status"))
+        assert "log the session in the Journal" in text_of(app.screen.query_one("#day-hint"))
+        cal.cursor = date(2026, 12, 8)
+        await pilot.pause()
+        assert "◐ session partial · 4 min" in text_of(app.screen.query_one("#day-items"))
+        cal.cursor = date(2026, 12, 22)
+        await pilot.pause()
+        items = text_of(app.screen.query_one("#day-items"))
+        assert "⚠ session completed · 10 min" in items
+        assert "logged against product-blackout" in items
+
+
+async def test_planning_with_a_routine_an_excluded_zone_cuts_short_is_refused(tmp_path):
+    from textual.widgets import Select
+
+    from planner.app.screens.routines import BuilderScreen
+    from planner.app.widgets.choice import ChoiceScreen
+
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).exclude("forehead", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(MonthCalendar).cursor = days(9)
+        await pilot.pause()
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MinutesScreen))
+        dialog = app.screen
+        dialog.query_one("#minutes-routine", Select).value = "brow-and-forehead-points"
+        assert await wait_for(pilot, lambda: "cannot be planned" in text_of(
+            dialog.query_one("#minutes-fit")))
+        assert "forehead excluded: mole" in text_of(dialog.query_one("#minutes-fit"))
+        assert dialog.query_one("#minutes-input", Input).has_focus
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        text = app.screen.text
+        assert "cannot be planned on Thu 10 Dec 2026" in text
+        assert "excluded-zone:" in text and "GB14" in text and "duration" not in text
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, BuilderScreen))
+    assert live_plans(tmp_path) == []
+
+
+async def test_planning_with_a_trimmed_routine_names_what_it_leaves_out(tmp_path):
+    from textual.widgets import Select
+
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).exclude("forehead", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one(MonthCalendar).cursor = days(9)
+        await pilot.pause()
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MinutesScreen))
+        dialog = app.screen
+        dialog.query_one("#minutes-routine", Select).value = "bright-skin-roll"
+        assert await wait_for(pilot, lambda: "Leaves out:" in text_of(
+            dialog.query_one("#minutes-fit")))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        notes = [str(n.message) for n in app._notifications]
+        assert any("Left out for your profile:" in m and "forehead excluded: mole" in m
+                   for m in notes)
+    (pv,) = planner_for(journal_file(tmp_path)).plan_views()
+    assert (pv.plan.date, pv.plan.routine) == (days(9), "bright-skin-roll")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from planner.app.screens.session import SessionScreen, prepare_routine
 from planner.app.screens.today import RoutinePickerScreen, TodayScreen
 
-from tests.app.helpers import SIZE, TODAY, days, journal_file, make_app, planner_for, text_of
+from tests.app.helpers import (
+    SIZE, TODAY, days, journal_file, make_app, planner_for, text_of, wait_for,
+)
 
 
 def sessions(tmp_path):
@@ -49,7 +51,8 @@ async def test_five_minute_session_runs_to_the_end(tmp_path):
         assert "mild soap and warm water" in aftercare
         assert screen.query_one("#aftercare").display
         done = sessions(tmp_path)
-        assert len(done) == 1 and done[0].minutes == 5 and not done[0].aborted
+        assert len(done) == 1 and done[0].minutes == 5 and done[0].outcome == "completed"
+        assert "saved as completed" in text_of(screen.query_one("#session-head"))
         assert done[0].routine == "brow-and-forehead-points" and done[0].date == TODAY
         await pilot.press("1")  # quick check: no reaction
         await pilot.pause()
@@ -82,6 +85,7 @@ async def test_pause_stops_the_countdown_and_skip_moves_on(tmp_path):
         await pilot.pause()
         done = sessions(tmp_path)  # 5 s were really done: saved as a short session
         assert len(done) == 1 and done[0].minutes == 1 and not done[0].aborted
+        assert done[0].outcome == "partial"  # steps were skipped: it did not run to the end
 
 
 async def test_skipping_every_step_saves_nothing(tmp_path):
@@ -105,7 +109,7 @@ async def test_stop_unwell_saves_aborted_and_opens_reaction_form(tmp_path):
         await pilot.press("x")
         await pilot.pause()
         saved = sessions(tmp_path)
-        assert len(saved) == 1 and saved[0].aborted and saved[0].minutes == 2
+        assert len(saved) == 1 and saved[0].outcome == "aborted" and saved[0].minutes == 2
         assert isinstance(app.screen, SkinFormScreen)
         assert app.screen.kind == "reaction"
         assert app.screen.session_id == saved[0].id
@@ -214,7 +218,7 @@ async def test_quitting_mid_session_keeps_what_was_done(tmp_path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     done = sessions(tmp_path)
-    assert len(done) == 1 and done[0].minutes == 3 and not done[0].aborted
+    assert len(done) == 1 and done[0].minutes == 3 and done[0].outcome == "partial"
     assert done[0].note == "ended when the app was closed"
 
 
@@ -224,4 +228,191 @@ async def test_quitting_before_the_first_second_saves_nothing(tmp_path):
         await start(app, pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
+    assert sessions(tmp_path) == ()
+
+
+# ------------------------------------------------------------ ending early (SPEC §3.2)
+
+async def press_escape_and_wait_for_question(app, pilot):
+    from planner.app.widgets.choice import ChoiceScreen
+
+    await pilot.press("escape")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+    return app.screen
+
+
+async def test_esc_asks_and_the_countdown_holds_meanwhile(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(70)
+        await pilot.pause()
+        question = await press_escape_and_wait_for_question(app, pilot)
+        assert "End the session now?" in question.text
+        assert "Save as partial (2 min done) (s)" in question.text
+        assert "Keep going (k)" in question.text and "Discard (d)" in question.text
+        screen.tick(60)  # the timer firing while the question is open changes nothing
+        await pilot.pause()
+        assert screen.position == 70 and screen.paused
+        await pilot.press("p")  # sections stay locked while the session asks
+        await pilot.pause()
+        assert app.screen is question
+        assert sessions(tmp_path) == ()  # nothing saved while it asks
+
+
+async def test_esc_then_keep_going_resumes_the_countdown(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(70)
+        await press_escape_and_wait_for_question(app, pilot)
+        await pilot.press("k")
+        assert await wait_for(pilot, lambda: app.screen is screen)
+        assert not screen.paused and not screen.finished
+        screen.tick(10)
+        await pilot.pause()
+        assert screen.position == 80
+        await press_escape_and_wait_for_question(app, pilot)
+        await pilot.press("escape")  # esc on the question: keep going too
+        assert await wait_for(pilot, lambda: app.screen is screen)
+        screen.tick(5)
+        await pilot.pause()
+        assert screen.position == 85 and not screen.finished
+    # the app closed mid-session afterwards (run_test ends): no answer, kept as partial
+    done = sessions(tmp_path)
+    assert [(s.outcome, s.minutes) for s in done] == [("partial", 2)]
+
+
+async def test_esc_then_save_as_partial_logs_the_minutes_done(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(130)
+        await press_escape_and_wait_for_question(app, pilot)
+        await pilot.press("s")
+        assert await wait_for(pilot, lambda: app.screen is screen and screen.finished)
+        head = text_of(screen.query_one("#session-head"))
+        assert "ended early" in head and "3 min saved as partial" in head
+        assert screen.query_one("#aftercare").display
+        done = sessions(tmp_path)
+        assert [(s.outcome, s.minutes, s.date) for s in done] == [("partial", 3, TODAY)]
+        assert done[0].routine == "brow-and-forehead-points"
+
+
+async def test_esc_then_discard_saves_nothing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(130)
+        await press_escape_and_wait_for_question(app, pilot)
+        await pilot.press("d")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        assert screen.finished
+        await pilot.press("ctrl+q")  # nothing left to save on the way out either
+        await pilot.pause()
+    assert sessions(tmp_path) == ()
+
+
+async def test_esc_before_anything_was_done_offers_no_save(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(app, pilot)
+        question = await press_escape_and_wait_for_question(app, pilot)
+        assert "Save as partial" not in question.text and "nothing to save" in question.text
+        await pilot.press("s")  # not an answer here
+        await pilot.pause()
+        assert app.screen is question
+        await pilot.press("d")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+    assert sessions(tmp_path) == ()
+
+
+async def test_quitting_while_the_end_question_is_open_saves_partial(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(190)
+        await press_escape_and_wait_for_question(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    done = sessions(tmp_path)
+    assert [(s.outcome, s.minutes) for s in done] == [("partial", 4)]
+    assert done[0].note == "ended when the app was closed"
+
+
+async def test_terminal_closing_mid_session_saves_partial(tmp_path):
+    """SIGHUP/SIGTERM run `_closed_from_outside`: the same save as ctrl+q, then exit."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        screen.tick(61)
+        await pilot.pause()
+        app._closed_from_outside()
+        await pilot.pause()
+    done = sessions(tmp_path)
+    assert [(s.outcome, s.minutes) for s in done] == [("partial", 2)]
+
+
+async def test_skipping_a_step_then_finishing_saves_partial_and_says_so(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot)
+        skipped = screen.steps[1].total_seconds
+        screen.tick(screen.steps[0].total_seconds)
+        await pilot.press("n")  # skip step 2
+        await pilot.pause()
+        screen.tick(10_000)
+        await pilot.pause()
+        assert screen.finished
+        head = text_of(screen.query_one("#session-head"))
+        assert "saved as partial" in head and "1 step skipped" in head
+        assert "did not run to the end" in head
+    done = sessions(tmp_path)
+    assert len(done) == 1 and done[0].outcome == "partial"
+    assert done[0].minutes == -(-(300 - skipped) // 60)
+    assert "skipped" in done[0].note
+
+
+# ------------------------------------------------ routines trimmed for the profile
+
+async def test_start_refused_when_a_caution_leaves_under_five_minutes(tmp_path):
+    from planner.app.screens.routines import BuilderScreen
+    from planner.app.widgets.choice import ChoiceScreen
+
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).set_profile(pregnant=True)
+    async with app.run_test(size=SIZE) as pilot:
+        routine = app.get_library().routines["desk-break-headache"]
+        assert app.start_session(routine) is False
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        text = app.screen.text
+        assert "cannot be started today" in text
+        assert "caution:" in text and "LI4" in text and "pregnancy" in text
+        assert "under the 5-minute minimum" in text and "duration" not in text
+        await pilot.press("b")  # the builder is offered
+        assert await wait_for(pilot, lambda: isinstance(app.screen, BuilderScreen))
+    assert sessions(tmp_path) == ()
+
+
+async def test_start_names_the_steps_an_excluded_zone_leaves_out(tmp_path):
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).exclude("forehead", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, "bright-skin-roll")
+        dropped = text_of(screen.query_one("#session-dropped"))
+        assert "Left out today:" in dropped and "forehead excluded: mole" in dropped
+        assert all(s.zone != "forehead" for s in screen.steps)
+
+
+async def test_excluded_zone_under_five_minutes_is_refused_with_the_zone_named(tmp_path):
+    from planner.app.widgets.choice import ChoiceScreen
+
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).exclude("forehead", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.start_session(app.get_library().routines["morning-depuff-roll"]) is False
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert "excluded-zone:" in app.screen.text and "forehead" in app.screen.text
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
     assert sessions(tmp_path) == ()

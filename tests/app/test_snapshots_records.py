@@ -16,7 +16,7 @@ def seeded(tmp_path):
     for off, minutes in [(-70, 10), (-63, 10), (-56, 10), (-42, 10), (-35, 10), (-28, 15),
                          (-14, 10), (-7, 10)]:
         p.log_session(days(off), minutes)
-    p.log_session(days(-49), 5, aborted=True)
+    p.log_session(days(-49), 5, outcome="aborted")
     for off in range(-30, 0, 3):
         p.log_skin("checkin", days(off), redness=1 if off % 2 else 0, swelling=0,
                    note="Retinol [0.5%]" if off == -3 else "")

@@ -211,3 +211,81 @@ async def test_stored_answers_for_another_state_of_the_journal_are_not_used(tmp_
         await pilot.pause()
         assert app.start_answers() is None
         assert "product-blackout" in text_of(app.screen.query_one("#today-reasons"))
+
+
+# ------------------------------------------------------------ missed plans (SPEC §1)
+
+def app_with_missed_plan(tmp_path, routine=None):
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path), today=days(-5)).plan(days(-3), 8, routine=routine)
+    return app
+
+
+async def missed_question(app, pilot):
+    from planner.app.widgets.choice import ChoiceScreen
+
+    from tests.app.helpers import wait_for
+
+    assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+    return app.screen
+
+
+async def test_missed_plan_is_asked_about_and_log_it_carries_it_out(tmp_path):
+    from tests.app.helpers import wait_for
+
+    app = app_with_missed_plan(tmp_path, routine="lower-face-points")
+    async with app.run_test(size=SIZE) as pilot:
+        question = await missed_question(app, pilot)
+        assert ("Your plan for Sat 28 Nov 2026 (8 min) has passed with no session: "
+                "did it happen?") in question.text
+        assert "Log it (l)" in question.text and "It did not happen (n)" in question.text
+        await pilot.press("l")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)  # answered: not asked again
+    p = planner_for(journal_file(tmp_path))
+    (s,) = p.state().history.sessions
+    assert (s.date, s.minutes, s.routine, s.outcome) == (days(-3), 8, "lower-face-points",
+                                                           "completed")
+    (pv,) = p.plan_views(include_past=True)
+    assert pv.status == "done" and pv.plan.fulfilled_by == s.id
+    assert p.missed_plans() == []
+
+
+async def test_missed_plan_it_did_not_happen_is_not_asked_again(tmp_path):
+    from tests.app.helpers import wait_for
+
+    app = app_with_missed_plan(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await missed_question(app, pilot)
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    p = planner_for(journal_file(tmp_path))
+    assert p.state().history.sessions == ()
+    (pv,) = p.plan_views(include_past=True)
+    assert pv.status == "missed" and pv.plan.confirmed_missed
+    assert p.missed_plans() == []
+    again = make_app(tmp_path)  # a new start does not ask either
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(again.screen, TodayScreen)
+
+
+async def test_missed_plan_ask_me_later_asks_on_the_next_start(tmp_path):
+    from tests.app.helpers import wait_for
+
+    app = app_with_missed_plan(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await missed_question(app, pilot)
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        app.data_changed()  # a refresh in the same run does not ask again
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+    assert len(planner_for(journal_file(tmp_path)).missed_plans()) == 1
+    again = make_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await missed_question(again, pilot)

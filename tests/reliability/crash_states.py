@@ -676,7 +676,7 @@ class WritePath:
 J = "data/journal.json"
 KEEP = f"link({J}, {J}.prev-|creat({J}.prev-"                  # links, or copies
 ASIDE = f"link({J}, {J}.unreadable-|creat({J}.unreadable-"
-REPLACE = f"rename(data/.journal.json.tmp-"
+REPLACE = "rename(data/.journal.json.tmp-"
 CLEANUP = (f"unlink(data/.journal.json.tmp-{DEAD_PID}-",
            f"unlink({J}.status-cache.tmp-{DEAD_PID})")
 

@@ -7,11 +7,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from ..widgets.ticks import TickCheckbox
 
-from planner.service import BadInput
+from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS
+from planner.service import BadInput, Refused
 from planner.store.errors import StoreError
 
 NOTICE_TITLE = "Before you start: safety notice"
@@ -52,6 +53,16 @@ QUESTIONS = (
     ("retinoid_use", "I use a retinoid"),
 )
 
+# A recent injectable or procedure is recorded (kind and date), so that its wait applies:
+# profile field -> (short name, kinds, planner method, history table, wait words).
+RECENT = {
+    "recent_injectable": ("injectable", INJECTABLE_KINDS, "log_injectable", "injectables",
+                          "sessions wait 14 days after an injectable"),
+    "recent_procedure": ("procedure", PROCEDURE_KINDS, "log_procedure", "procedures",
+                         "sessions wait 7 days after a procedure"),
+}
+FIRST_RUN_NOTE = "told at first run"
+
 
 class FirstRunScreen(Screen):
     """Dismisses with True once the notice is accepted and the profile is saved."""
@@ -83,6 +94,8 @@ class FirstRunScreen(Screen):
             with VerticalScroll(id="profile-scroll"):
                 for field, question in QUESTIONS:
                     yield TickCheckbox(question, id=f"q-{field}")
+                    if field in RECENT:
+                        yield from self._recent_rows(field)
                 with Horizontal(classes="field-row"):
                     yield Label("Days between sessions (7–28)", classes="field-label")
                     yield Input("7", id="q-cadence", type="integer", max_length=2,
@@ -92,15 +105,41 @@ class FirstRunScreen(Screen):
                 yield Button("Save and start (ctrl+s)", id="save", variant="primary")
         yield Footer()
 
+    @staticmethod
+    def _recent_rows(field: str):
+        """Which one and when, shown while its question is ticked."""
+        word, kinds, _, _, wait = RECENT[field]
+        with Vertical(id=f"q-{word}-detail", classes="recent-detail"):
+            with Horizontal(classes="recent-row"):
+                yield Label(f"Which {word}", classes="recent-label")
+                yield Select([(k, k) for k in kinds], allow_blank=False, value=kinds[0],
+                             id=f"q-{word}-kind", compact=True)
+                yield Label("on", classes="recent-on")
+                yield Input("", id=f"q-{word}-date", placeholder="YYYY-MM-DD", max_length=10,
+                            classes="recent-date", compact=True)
+            yield Static(f"the date it was done (not in the future; if unsure, the latest "
+                         f"it may have been): {wait}", classes="muted recent-hint",
+                         markup=False)
+            yield Static("", id=f"q-{word}-error", classes="field-error", markup=False)
+
     def on_mount(self) -> None:
         try:
             profile = self.app.planner.profile()
             settings = self.app.planner.settings()
+            history = self.app.planner.state().history
         except StoreError as exc:
             self.app.show_store_error(exc)
             return
         for field, _ in QUESTIONS:
             self.query_one(f"#q-{field}", TickCheckbox).value = bool(getattr(profile, field))
+        for field, (word, kinds, _, table, _) in RECENT.items():
+            known = getattr(history, table)
+            if known:  # already recorded (e.g. a first run left half-way): show it
+                last = max(known, key=lambda r: (r.date, r.id))
+                if last.kind in kinds:
+                    self.query_one(f"#q-{word}-kind", Select).value = last.kind
+                self.query_one(f"#q-{word}-date", Input).value = last.date.isoformat()
+            self.query_one(f"#q-{word}-detail").display = bool(getattr(profile, field))
         self.query_one("#q-cadence", Input).value = str(settings.cadence_days)
         self._show("profile" if profile.notice_accepted else "notice")
 
@@ -121,6 +160,52 @@ class FirstRunScreen(Screen):
         if action == "save":
             return self.step == "profile"
         return True
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        field = (event.checkbox.id or "").removeprefix("q-")
+        if field in RECENT:
+            word = RECENT[field][0]
+            self.query_one(f"#q-{word}-detail").display = event.value
+            if not event.value:
+                self.query_one(f"#q-{word}-error", Static).update("")
+
+    def _recent_answers(self) -> tuple[list[tuple[str, str, object]], bool]:
+        """(planner method, kind, date) for each ticked recent injectable / procedure; False
+        when a date is missing or wrong (shown under it)."""
+        from ..widgets.rec_forms import parse_day
+
+        out, ok = [], True
+        for field, (word, kinds, method, _, _) in RECENT.items():
+            error = self.query_one(f"#q-{word}-error", Static)
+            error.update("")
+            if not self.query_one(f"#q-{field}", TickCheckbox).value:
+                continue
+            kind = self.query_one(f"#q-{word}-kind", Select).value
+            raw = self.query_one(f"#q-{word}-date", Input).value
+            try:
+                if kind not in kinds:
+                    raise ValueError(f"choose which {word}: {', '.join(kinds)}")
+                if not raw.strip():
+                    raise ValueError(f"enter the date of the {word} as YYYY-MM-DD, so that "
+                                     "its wait applies")
+                day = parse_day(raw, today=self.app.planner.today, what=f"the {word} date")
+            except ValueError as exc:
+                error.update(Content(str(exc)))
+                if ok:
+                    self.query_one(f"#q-{word}-date", Input).focus()
+                ok = False
+                continue
+            out.append((method, kind, day))
+        return out, ok
+
+    def _log_recent(self, planner, answers) -> None:
+        """Record each answer once (a first run left half-way may be answered again)."""
+        history = planner.state().history
+        for method, kind, day in answers:
+            table = next(t for _, _, m, t, _ in RECENT.values() if m == method)
+            if any(r.kind == kind and r.date == day for r in getattr(history, table)):
+                continue
+            getattr(planner, method)(kind, day, FIRST_RUN_NOTE)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -149,6 +234,9 @@ class FirstRunScreen(Screen):
             self.query_one("#q-cadence", Input).focus()
             return
         answers = {f: self.query_one(f"#q-{f}", TickCheckbox).value for f, _ in QUESTIONS}
+        recent, ok = self._recent_answers()
+        if not ok:
+            return
         planner = self.app.planner
         try:
             settings = planner.settings()
@@ -162,11 +250,12 @@ class FirstRunScreen(Screen):
             self.app.show_store_error(exc)
             return
         try:
+            self._log_recent(planner, recent)
             planner.set_profile(**answers, onboarded=True)
         except StoreError as exc:
             self.app.show_store_error(exc)
             return
-        except BadInput as exc:
+        except (BadInput, Refused) as exc:
             self.app.notify_error(exc)
             return
         error.update("")
@@ -182,4 +271,4 @@ class FirstRunScreen(Screen):
             self._show("profile")
 
 
-__all__ = ["FirstRunScreen", "SAFETY_NOTICE", "NOTICE_TITLE", "QUESTIONS"]
+__all__ = ["FirstRunScreen", "SAFETY_NOTICE", "NOTICE_TITLE", "QUESTIONS", "RECENT"]

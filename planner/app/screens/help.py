@@ -21,7 +21,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Today (t)", (
         ("s", "start a session (refused, with the reasons, when today is blocked)"),
-        ("c", "daily skin check-in"),
+        ("c", "daily skin check-in (today's, to edit, once there is one)"),
         ("a", "log a home product (retinoid, acid, scrub, peel)"),
         ("m", "move a blocked plan to the earliest allowed date"),
         ("n", "plan the next allowed day"),
@@ -33,13 +33,17 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("m", "move the selected day's blocked plan to the earliest allowed date"),
         ("[ ]  pgup pgdn", "previous / next month"),
         ("home", "back to today"),
-        ("", "✓ done  ◆ planned  ! planned but blocked  · allowed  ✕ blocked"),
+        ("", "✓ done  ◐ partial  ⊘ aborted  ⚠ broke a rule  ◇ missed plan  ◆ planned  "
+             "! planned but blocked  · allowed  ✕ blocked"),
     )),
     ("Session", (
         ("space", "pause / resume"),
         ("n / right", "skip this step"),
         ("x", "stop — I feel unwell (saves the session as aborted, opens the reaction form)"),
-        ("escape", "end now (what was done is saved); on the aftercare screen: close"),
+        ("escape", "end now: asks to save it as partial, keep going or discard; on the "
+                   "aftercare screen: close"),
+        ("", "skipped steps save the session as partial; ctrl+q mid-session saves it as "
+             "partial"),
         ("1 / 2 / 3", "after the session: no reaction / mild, log it / skip"),
     )),
     ("Routines (r)", (

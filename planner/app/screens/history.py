@@ -35,7 +35,7 @@ def _short(d: date) -> str:
 
 
 class MinutesPlot(PlotextPlot):
-    """Minutes of the last sessions, aborted ones marked."""
+    """Minutes of the last sessions; partial and aborted ones marked apart."""
 
     def show(self, sessions) -> None:
         plt = self.plt
@@ -45,9 +45,12 @@ class MinutesPlot(PlotextPlot):
             plt.title("Minutes per session — no sessions yet")
         else:
             xs = list(range(1, len(recent) + 1))
-            done = [s.minutes if not s.aborted else 0 for s in recent]
+            done = [s.minutes if s.completed else 0 for s in recent]
+            partial = [s.minutes if s.partial else 0 for s in recent]
             aborted = [s.minutes if s.aborted else 0 for s in recent]
             plt.bar(xs, done, label="completed", color="green")
+            if any(partial):
+                plt.bar(xs, partial, label="partial (▞)", color="yellow", marker="▞")
             if any(aborted):
                 plt.bar(xs, aborted, label="aborted (╳)", color="red", marker="╳")
             step = max(1, len(recent) // 6)
@@ -271,13 +274,16 @@ class HistoryScreen(Screen):
         last = min(start + timedelta(weeks=weeks, days=-1), heat.today)
         shown = [d for d in heat.marks if start <= d <= last]
         done = sum(heat.marks[d].completed for d in shown)
+        partial = sum(heat.marks[d].partial for d in shown)
         aborted = sum(heat.marks[d].aborted for d in shown)
         skin = sum(heat.marks[d].skin for d in shown)
         self.query_one("#heat-title", Static).update(Content(
             f"{'Last' if heat.end is None else 'Earlier:'} {weeks} weeks, {start.isoformat()} "
             f"to {last.isoformat()}" + ("" if heat.end is None else "  (] for later)")))
         self.query_one("#heat-summary", Static).update(Content(
-            f"{done} completed sessions, {aborted} aborted, {skin} skin records in these weeks"))
+            f"{done - partial} completed sessions, "
+            + (f"{partial} partial, " if partial else "")
+            + f"{aborted} aborted, {skin} skin records in these weeks"))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._heat_texts)

@@ -25,7 +25,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from ...domain.classify import red_flag_advice
-from ...domain.models import SkinRecord, from_doc
+from ...domain.models import OUTCOMES, SkinRecord, from_doc
 from ...domain.vocabulary import (
     FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS, PRODUCT_KINDS,
     REDNESS_SWELLING_ANCHORS, ZONES,
@@ -111,8 +111,9 @@ def item_summary(item: dict) -> str:
         s = f"{item.get('minutes', '?')} min"
         if item.get("routine"):
             s += f" · {item['routine']}"
-        if item.get("aborted"):
-            s += " · aborted"
+        outcome = item.get("outcome", "completed")
+        if outcome != "completed":
+            s += f" · {outcome}"
         if item.get("violations"):
             s += " · ⚠ " + ", ".join(v.get("rule", "?") for v in item["violations"])
         return s
@@ -155,11 +156,21 @@ def item_detail(item: dict) -> str:
             lines.append(" · ".join(extra))
     else:
         lines.append(item_summary(item))
+        if t == "session":
+            lines.append(f"outcome: {item.get('outcome', 'completed')} — "
+                         + OUTCOME_WORDS.get(item.get("outcome", "completed"), ""))
         for v in item.get("violations") or ():
             lines.append(f"⚠ {v.get('rule')}: {v.get('message')}")
     if item.get("note"):
         lines.append(f"note: {item['note']}")
     return "\n".join(lines)
+
+
+OUTCOME_WORDS = {
+    "completed": "ran to the end",
+    "partial": "ended early (counts for spacing and the streak, not for longer sessions)",
+    "aborted": "stopped because unwell",
+}
 
 
 def row_key(item: dict) -> str:
@@ -178,6 +189,55 @@ def is_open_hold(item: dict) -> bool:
 
 def _planner(widget):
     return widget.app.planner
+
+
+def todays_checkin(planner) -> dict | None:
+    """Today's check-in as stored (one per date), to edit; None when there is none yet."""
+    same = [r for r in planner.state().history.skin
+            if r.kind == "checkin" and r.date == planner.today]
+    if not same:
+        return None
+    try:
+        return dict(planner.find(same[-1].id)[1])
+    except BadInput:
+        return None
+
+
+def open_hold_doc(doc: dict) -> bool:
+    """A stored skin record whose hold is open (severe not resolved, red flag not cleared)."""
+    try:
+        rec = from_doc(SkinRecord, doc)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return is_open_hold({"class": rec.cls, "resolved_on": doc.get("resolved_on"),
+                         "cleared_by_clinician": doc.get("cleared_by_clinician")})
+
+
+def refusal_screen(exc: Refused, open_hold: bool) -> MessageScreen:
+    """A refused edit or delete, in plain words: what the service said, every reason, and
+    how to lift an open hold in the app. Nothing was changed."""
+    paragraphs = [str(exc), *(f"{r.rule}: {r.message}" for r in exc.reasons)]
+    if open_hold:
+        paragraphs.append("Nothing was changed. In the app: select the record in the Journal "
+                          "and press v to resolve it (a warning sign needs a clinician's "
+                          "clearance). Once resolved, it may be edited.")
+    else:
+        paragraphs.append("Nothing was changed.")
+    return MessageScreen("✕ Refused — this record holds sessions", paragraphs, "danger")
+
+
+def marked_paragraphs(marked) -> list[str]:
+    """Other sessions a save now marks as breaking a rule (SPEC §3.2), one line each."""
+    if not marked:
+        return []
+    lines = [f"{'This session' if len(marked) == 1 else 'These sessions'} now break"
+             f"{'s' if len(marked) == 1 else ''} a safety rule (kept as logged, marked ⚠ in "
+             "the Journal):"]
+    for s in marked:
+        rules = ", ".join(dict.fromkeys(r.rule for r in s.violations)) or "a rule"
+        routine = f" · {s.routine}" if s.routine else ""
+        lines.append(f"• session of {s.date.isoformat()} · {s.minutes} min{routine}: {rules}")
+    return lines
 
 
 def _data_changed(widget) -> None:
@@ -227,6 +287,9 @@ class SkinFormScreen(FormModal):
                                          id="f-date", max_length=10, classes="rec-date", compact=True),
                            hint=Static("YYYY-MM-DD, not in the future", classes="rec-hint"))
                 yield FieldError(id="err-date")
+                if self.record and self.kind == "checkin":
+                    yield Static("One check-in per date: saving updates this one.",
+                                 classes="rec-legend", id="f-one-per-day")
                 if self.kind == "reaction":
                     yield _row("Session", Select(self._session_options(), prompt="no session",
                                                  value=self._session_value(), id="f-session",
@@ -262,8 +325,8 @@ class SkinFormScreen(FormModal):
             label = f"{s.date.isoformat()} · {s.minutes} min"
             if s.routine:
                 label += f" · {s.routine}"
-            if s.aborted:
-                label += " · aborted"
+            if not s.completed:
+                label += f" · {s.outcome}"
             out.append((Content(label), s.id))
         if self.session_id and not any(v == self.session_id for _, v in out):
             out.insert(0, (Content(f"session {self.session_id}"), self.session_id))
@@ -348,32 +411,40 @@ class SkinFormScreen(FormModal):
                                          "zone", "note")}
         try:
             if self.record:
-                changes = {"date": day.isoformat(), **fields,
-                           "session_id": values.get("session_id")}
-                merged = planner.update_record("skin", self.record["id"], changes)
-                rec = from_doc(SkinRecord, merged)
-                cls = rec.cls
-                result = SkinResult(rec, cls, tuple(red_flag_advice(rec.flags))
-                                    if cls == "red-flag" else ())
+                extra = ({"session_id": values.get("session_id")}
+                         if self.kind == "reaction" else {})
+                result = planner.edit_skin(self.record["id"], day=day, **extra, **fields)
             else:
                 result = planner.log_skin(self.kind, day, session_id=values.get("session_id"),
                                           **fields)
-        except (BadInput, Refused) as e:
+        except Refused as e:
+            self.query_one("#err-form", FieldError).show(error_text(e))
+            self.app.push_screen(refusal_screen(
+                e, self.record is not None and open_hold_doc(self.record)))
+            return
+        except BadInput as e:
             self.query_one("#err-form", FieldError).show(error_text(e))
             return
         except StoreError as e:  # shown by the app; nothing was written
             _store_error(self, e)
             return
         _data_changed(self)
+        word = "Check-in" if self.kind == "checkin" else "Reaction"
+        done = "updated" if result.updated else "saved"
+        if result.updated and not self.record:  # the date had a check-in: that one changed
+            done = f"of {result.record.date.isoformat()} updated (one check-in per date)"
         message = skin_result_message(result, planner.today)
-        if message is None:
-            word = "Check-in" if self.kind == "checkin" else "Reaction"
-            self.app.notify(f"{word} saved (class: {result.cls})", title="Journal")
+        marked = marked_paragraphs(result.marked)
+        if message is None and not marked:
+            self.app.notify(f"{word} {done} (class: {result.cls})", title="Journal")
             self.dismiss(result)
+            return
+        if message is None:
+            title, paragraphs, tone = f"{word} {done} (class: {result.cls})", [], "warning"
         else:
             title, paragraphs, tone = message
-            self.app.push_screen(MessageScreen(title, paragraphs, tone),
-                                 callback=lambda _=None: self.dismiss(result))
+        self.app.push_screen(MessageScreen(title, [*paragraphs, *marked], tone),
+                             callback=lambda _=None: self.dismiss(result))
 
 
 def skin_result_message(result: SkinResult, today: date) -> tuple[str, list[str], str] | None:
@@ -468,13 +539,10 @@ class ActivityFormScreen(FormModal):
             return
         try:
             if self.record:
-                saved = planner.update_record(self.table, self.record["id"],
-                                              {"kind": kind, "date": day.isoformat(),
-                                               "note": note})
+                logged = planner.edit_exposure(self.record["id"], kind=kind, day=day, note=note)
             else:
-                logger = getattr(planner, f"log_{word}")
-                rec = logger(kind, day, note)
-                saved = {"id": rec.id, "kind": kind, "date": day.isoformat(), "note": note}
+                logged = getattr(planner, f"log_{word}")(kind, day, note)
+            saved = {"id": logged.id, "kind": kind, "date": day.isoformat(), "note": note}
         except (BadInput, Refused) as e:
             self.query_one("#err-form", FieldError).show(error_text(e))
             return
@@ -482,7 +550,7 @@ class ActivityFormScreen(FormModal):
             _store_error(self, e)
             return
         _data_changed(self)
-        paragraphs = activity_impact(planner, self.table, day)
+        paragraphs = activity_impact(planner, self.table, day) + marked_paragraphs(logged.marked)
         self.app.push_screen(
             MessageScreen(f"{word.capitalize()} saved: {kind} on {day.isoformat()}", paragraphs,
                           "info"),
@@ -505,10 +573,15 @@ def activity_impact(planner, table: str, day: date) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------- resolve form
+# --------------------------------------------------------------- session form
+
+OUTCOME_LABELS = {"completed": "completed (ran to the end)",
+                  "partial": "partial (ended early)",
+                  "aborted": "aborted (stopped: unwell)"}
+
 
 class SessionFormScreen(FormModal):
-    """Record a past session, or correct one (date, minutes, aborted, note).
+    """Record a past session, or correct one (date, minutes, outcome, note).
 
     What happened is never refused (SPEC §3.2): a session that broke a rule is
     saved with its violations, which are shown after saving.
@@ -536,10 +609,10 @@ class SessionFormScreen(FormModal):
                 yield FieldError(id="err-minutes")
                 if rec.get("routine"):
                     yield Static(Content(f"Routine: {rec['routine']}"), classes="rec-dialog-body")
-                with Horizontal(classes="rec-row"):
-                    yield Label("", classes="rec-label")
-                    yield TickCheckbox("Aborted (stopped early)", bool(rec.get("aborted")),
-                                      id="f-aborted")
+                outcome = rec.get("outcome") if rec.get("outcome") in OUTCOMES else "completed"
+                yield _row("Outcome", Select([(OUTCOME_LABELS[o], o) for o in OUTCOMES],
+                                             allow_blank=False, value=outcome, id="f-outcome",
+                                             compact=True))
                 yield _row("Note", Input(rec.get("note") or "", id="f-note", compact=True,
                                          placeholder="how it went"))
                 yield FieldError(id="err-note")
@@ -568,29 +641,38 @@ class SessionFormScreen(FormModal):
             errors["note"] = why
         if show_errors(self, errors):
             return
-        aborted = bool(self.query_one("#f-aborted", TickCheckbox).value)
+        outcome = self.query_one("#f-outcome", Select).value
+        if outcome not in OUTCOMES:
+            outcome = "completed"
         try:
             if self.record:
-                saved = planner.update_record("sessions", self.record["id"], {
-                    "date": day.isoformat(), "minutes": minutes, "aborted": aborted,
-                    "note": note})
-                violations = [v.get("message", "") for v in saved.get("violations") or ()]
+                logged = planner.edit_session(self.record["id"], day=day, minutes=minutes,
+                                              outcome=outcome, note=note)
             else:
-                session = planner.log_session(day, minutes, aborted=aborted, note=note)
-                saved = {"id": session.id, "date": day.isoformat(), "minutes": minutes}
-                violations = [v.message for v in session.violations]
+                logged = planner.log_session(day, minutes, outcome=outcome, note=note)
         except (BadInput, Refused) as e:
             self.query_one("#err-form", FieldError).show(error_text(e))
             return
+        except StoreError as e:  # shown by the app; nothing was written
+            _store_error(self, e)
+            return
+        saved = {"id": logged.id, "date": day.isoformat(), "minutes": minutes,
+                 "outcome": outcome}
         _data_changed(self)
+        violations = [f"{v.rule}: {v.message}" for v in logged.violations]
+        marked = marked_paragraphs(logged.marked)
         if violations:
             self.app.push_screen(MessageScreen(
                 "Session saved — it broke a safety rule",
                 [*violations, "It is kept as it happened, counts for spacing and ends the "
-                              "session streak."], "warning"),
+                              "session streak.", *marked], "warning"),
                 callback=lambda _=None: self.dismiss(saved))
+        elif marked:
+            self.app.push_screen(MessageScreen(
+                f"Session of {day.isoformat()} saved ({minutes} min, {outcome})", marked,
+                "warning"), callback=lambda _=None: self.dismiss(saved))
         else:
-            self.app.notify(f"Session of {day.isoformat()} saved ({minutes} min)",
+            self.app.notify(f"Session of {day.isoformat()} saved ({minutes} min, {outcome})",
                             title="Journal")
             self.dismiss(saved)
 
@@ -857,7 +939,9 @@ class JournalScreen(Screen):
 
     @guard
     def action_new_checkin(self) -> None:
-        self.app.push_screen(SkinFormScreen("checkin"), self._after_form)
+        """Today's check-in: a new one, or today's to edit (one check-in per date)."""
+        self.app.push_screen(SkinFormScreen("checkin", record=todays_checkin(self.app.planner)),
+                             self._after_form)
 
     @guard
     def action_new_reaction(self) -> None:
@@ -919,10 +1003,18 @@ class JournalScreen(Screen):
         def done(yes: bool | None) -> None:
             if not yes:
                 return
+            planner = self.app.planner
             try:
-                self.app.planner.delete_record(TABLE_OF_TYPE[item["type"]], item["id"])
+                if item["type"] == "plan":
+                    planner.unplan(item["id"])
+                elif item["type"] == "pause":
+                    planner.unpause(item["id"])
+                else:
+                    planner.delete_record(item["id"])
+            except Refused as e:
+                self.app.push_screen(refusal_screen(e, is_open_hold(item)))
             except BadInput as e:
-                self.app.notify(str(e), severity="error", markup=False)
+                self.app.notify(str(e), title="Not deleted", severity="error", markup=False)
             except StoreError as e:
                 _store_error(self, e)
             else:

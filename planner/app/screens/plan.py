@@ -9,27 +9,36 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from planner.service import MIN_MINUTES, BadInput, Refused
 from planner.store.errors import StoreError
 
 from .section import RefreshOnResume
 
-from ..widgets.calendar import STATUS, MonthCalendar, add_months, cell_status, legend_content
+from ..widgets.calendar import (
+    MonthCalendar, add_months, cell_status, legend_content, status_look,
+)
 from ..widgets.reasons import ReasonsList
 from .today import first_allowed_for, long_date, short_date
 
 
+def dropped_words(dropped) -> str:
+    """Steps a routine leaves out for this profile, and why: "LI4 (pregnancy); …"."""
+    return "; ".join(f"{d.what} ({d.reason})" for d in dropped)
+
+
 class MinutesScreen(ModalScreen):
-    """Ask how long the planned session will be; dismisses with minutes or None."""
+    """Ask how long the planned session will be, and optionally its routine (what it leaves
+    out for this profile is shown); dismisses with (minutes, routine id or None) or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, day: date, cap: int) -> None:
+    def __init__(self, day: date, cap: int, routines: list[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.day = day
         self.cap = cap
+        self.routines = list(routines)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="minutes-dialog"):
@@ -39,9 +48,42 @@ class MinutesScreen(ModalScreen):
             yield Input(str(min(10, self.cap)), id="minutes-input", type="integer",
                         max_length=3, classes="short")
             yield Static("", id="minutes-error", classes="field-error", markup=False)
-            yield Static("enter plan · esc cancel", classes="muted", markup=False)
+            if self.routines:
+                yield Select([(Content(label), rid) for label, rid in self.routines],
+                             prompt="no particular routine", id="minutes-routine",
+                             compact=True)
+                yield Static("", id="minutes-fit", markup=False)
+            yield Static("enter plan · tab routine · esc cancel" if self.routines
+                         else "enter plan · esc cancel", classes="muted", markup=False)
 
     def on_mount(self) -> None:
+        self.query_one("#minutes-input", Input).focus()
+
+    @property
+    def routine(self) -> str | None:
+        if not self.query("#minutes-routine"):
+            return None
+        value = self.query_one("#minutes-routine", Select).value
+        return value if isinstance(value, str) else None
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Show what the routine leaves out for this profile on that day, or why it cannot
+        be planned; then back to the minutes (enter plans)."""
+        event.stop()
+        fit_w = self.query_one("#minutes-fit", Static)
+        rid = self.routine
+        text = ""
+        if rid is not None:
+            try:
+                fit = self.app.planner.routine_fit(rid, self.day)
+            except (BadInput, StoreError) as exc:
+                text = str(exc)
+            else:
+                if not fit.fits:
+                    text = "✕ cannot be planned: " + "; ".join(r.message for r in fit.reasons)
+                elif fit.dropped:
+                    text = "Leaves out: " + dropped_words(fit.dropped)
+        fit_w.update(Content(text))
         self.query_one("#minutes-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -57,10 +99,21 @@ class MinutesScreen(ModalScreen):
             error.update(f"{minutes} is outside {MIN_MINUTES}–{self.cap} minutes "
                          f"(the most this day allows is {self.cap}).")
             return
-        self.dismiss(minutes)
+        self.dismiss((minutes, self.routine))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# Rule ids of a routine refused for the profile (service.routine_fit / builder.Dropped).
+ROUTINE_RULES = ("caution", "excluded-zone", "catalog")
+
+
+def routine_choices(app) -> list[tuple[str, str]]:
+    """(label, id) of every routine, starters and short ones first."""
+    lib = app.get_library()
+    routines = sorted(lib.routines.values(), key=lambda r: (not r.starter, r.minutes, r.name))
+    return [(f"{r.name} · {r.minutes} min", r.id) for r in routines]
 
 
 class PlanScreen(RefreshOnResume, Screen):
@@ -144,16 +197,16 @@ class PlanScreen(RefreshOnResume, Screen):
         if dv is None:
             return
         status = cell_status(dv)
-        sym, style, words = STATUS[status]
-        planner = self.app.planner
+        sym, style, words = status_look(status)
         verdict = dv.verdict
-        card.set_class(status in ("blocked", "planned-blocked"), "-blocked")
+        card.set_class(status in ("blocked", "planned-blocked", "broke"), "-blocked")
         card.set_class(status in ("allowed", "planned"), "-allowed")
-        head: list = [(f"{sym} ", style), (words.capitalize(), "bold")]
+        head: list = [(f"{sym} ", style), (words[:1].upper() + words[1:], "bold")]
         if d == self.app.today:
             head.append(("  (today)", "$text-muted"))
-        if dv.plans:  # a planned day is judged without its own plan
-            verdict = dv.plans[0].verdict
+        live = [pv for pv in dv.plans if pv.verdict is not None]
+        if live:  # a planned day is judged without its own plan
+            verdict = live[0].verdict
         if verdict is not None and verdict.allowed:
             head.append(f" · {verdict.min_minutes}–{verdict.max_minutes} minutes")
         elif verdict is not None and verdict.earliest and verdict.earliest != d:
@@ -161,15 +214,23 @@ class PlanScreen(RefreshOnResume, Screen):
         status_w.update(Content.assemble(*head))
         lines: list[Content] = []
         for s in dv.sessions:
-            what = "aborted" if s.aborted else "completed"
+            look = "broke" if s.violations else ("done" if s.completed else s.outcome)
+            mark, mark_style, _ = status_look(look)
             routine = f" · {s.routine}" if s.routine else ""
-            lines.append(Content.assemble(("✓ " if not s.aborted else "× ", "$success"),
-                                          f"session {what} · {s.minutes} min{routine}"))
+            lines.append(Content.assemble((f"{mark} ", mark_style),
+                                          f"session {s.outcome} · {s.minutes} min{routine}"))
             for r in s.violations:
                 lines.append(Content.assemble(("  ! ", "$warning"),
                                               f"logged against {r.rule}: {r.message}"))
         for pv in dv.plans:
             routine = f" · {pv.plan.routine}" if pv.plan.routine else ""
+            if pv.verdict is None:  # its day passed with no session
+                said = " (you said it did not happen)" if pv.plan.confirmed_missed else ""
+                mark, mark_style, _ = status_look("missed")
+                lines.append(Content.assemble(
+                    (f"{mark} ", mark_style), f"plan · {pv.plan.minutes} min{routine} · ",
+                    ("missed", "$warning"), f": no session{said}"))
+                continue
             ok = ("allowed", "$success") if pv.verdict.allowed else ("blocked", "bold $error")
             lines.append(Content.assemble(("◆ ", "$accent"),
                                           f"plan · {pv.plan.minutes} min{routine} · ", ok))
@@ -177,16 +238,21 @@ class PlanScreen(RefreshOnResume, Screen):
         items_w.display = bool(lines)
         # reasons: the day's own, or the blocked plan's
         reasons = ()
-        if dv.plans:
-            reasons = next((pv.verdict.reasons for pv in dv.plans if not pv.verdict.allowed), ())
+        if live:
+            reasons = next((pv.verdict.reasons for pv in live if not pv.verdict.allowed), ())
+        elif dv.plans:
+            reasons = ()
         elif verdict is not None and not verdict.allowed:
             reasons = verdict.reasons
         reasons_w.set_reasons(reasons)
         reasons_w.display = bool(reasons)
-        if dv.plans:
+        if live:
             hint = "u unplan this day"
             if status == "planned-blocked":
                 hint += " · m moves it to the earliest allowed date"
+        elif dv.plans:
+            hint = ("a past plan: if it happened, log the session in the Journal (j, then l); "
+                    "u removes the plan")
         elif status == "allowed":
             hint = "n plan this day"
         elif status == "blocked":
@@ -196,7 +262,6 @@ class PlanScreen(RefreshOnResume, Screen):
         else:
             hint = ""
         hint_w.update(hint)
-        _ = planner
 
     # ------------------------------------------------------------ actions
 
@@ -228,20 +293,40 @@ class PlanScreen(RefreshOnResume, Screen):
             self.app.notify_error(exc)
             return
 
-        def chosen(minutes: int | None) -> None:
-            if minutes is None:
+        def chosen(answer: tuple[int, str | None] | None) -> None:
+            if answer is None:
                 return
-            self.plan_on(d, minutes)
+            self.plan_on(d, *answer)
 
-        self.app.push_screen(MinutesScreen(d, cap), chosen)
-
-    def plan_on(self, d: date, minutes: int) -> bool:
         try:
-            pv = self.app.planner.plan(d, minutes)
-        except (Refused, BadInput, StoreError) as exc:
+            routines = routine_choices(self.app)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
+            return
+        self.app.push_screen(MinutesScreen(d, cap, routines), chosen)
+
+    def plan_on(self, d: date, minutes: int, routine: str | None = None) -> bool:
+        """Plan; a routine that a caution or an excluded zone cuts under 5 minutes is refused
+        with that reason and the builder is offered; what it leaves out is named."""
+        try:
+            pv = self.app.planner.plan(d, minutes, routine=routine)
+        except Refused as exc:
+            fit = [r for r in exc.reasons if r.rule in ROUTINE_RULES]
+            if fit:
+                lib = self.app.get_library()
+                self.app.refuse_routine(lib.routines.get(routine) or routine, fit,
+                                        f"planned on {short_date(d)}")
+            else:
+                self.app.notify_error(exc)
+            return False
+        except (BadInput, StoreError) as exc:
             self.app.notify_error(exc)
             return False
-        self.app.notify(f"Planned {pv.plan.minutes} minutes on {short_date(d)}.")
+        with_routine = f" ({routine})" if routine else ""
+        message = f"Planned {pv.plan.minutes} minutes{with_routine} on {short_date(d)}."
+        if pv.dropped:
+            message += " Left out for your profile: " + dropped_words(pv.dropped)
+        self.app.notify(message, timeout=10 if pv.dropped else None)
         self.app.data_changed()
         return True
 
@@ -249,7 +334,8 @@ class PlanScreen(RefreshOnResume, Screen):
         """Move the selected day's blocked plan to the earliest date that allows it."""
         d = self.calendar.cursor
         dv = self.calendar.day_view(d)
-        blocked = [pv for pv in (dv.plans if dv else ()) if not pv.verdict.allowed]
+        blocked = [pv for pv in (dv.plans if dv else ())
+                   if pv.verdict is not None and not pv.verdict.allowed]
         if not blocked:
             self.app.notify(f"No blocked plan on {short_date(d)} to move.", severity="warning")
             return
@@ -284,4 +370,4 @@ class PlanScreen(RefreshOnResume, Screen):
         self.app.data_changed()
 
 
-__all__ = ["PlanScreen", "MinutesScreen"]
+__all__ = ["PlanScreen", "MinutesScreen", "routine_choices", "dropped_words"]

@@ -22,6 +22,7 @@ from textual.widgets.selection_list import Selection
 
 from ...domain.routine import Routine
 from ...domain.vocabulary import CONCERNS, TECHNIQUES
+from ...service import BadInput
 from ..widgets.rec_forms import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
 from ..widgets.tables import cursor_row_key
 from ..widgets.ticks import TickSelectionList
@@ -178,6 +179,15 @@ class RoutinesScreen(Screen):
         else:
             line = "Today: no session — " + "; ".join(
                 x.message for x in verdict.reasons if x.rule != "duration")
+        try:
+            fit = planner.routine_fit(r.id, planner.today)
+        except BadInput:
+            fit = None
+        if fit is not None and not fit.fits:
+            line += "\n✕ Cannot be started: " + "; ".join(x.message for x in fit.reasons)
+        elif fit is not None and fit.dropped:
+            line += "\nLeft out for your profile: " + "; ".join(
+                f"{d.what} ({d.reason})" for d in fit.dropped)
         today.update(Content(line))
         text.show(r, _library(self.app).points)
 

@@ -21,6 +21,8 @@ from planner.domain.values import replace
 from planner.service import BadInput, Refused
 from planner.store.errors import StoreError
 
+from ..widgets.choice import Choice, ChoiceScreen
+
 AFTERCARE = (
     "For the next 2 days avoid retinoids, acids, scrubs and peels, and give the skin a rest.",
     "Clean your tools (gua sha stone, roller) with mild soap and warm water, rinse, and let "
@@ -96,8 +98,18 @@ def clock(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+OUTCOME_HEAD = {
+    # outcome: (mark, words, style)
+    "completed": ("✓", "Session done", "bold $success"),
+    "partial": ("◐", "Session ended early", "bold $warning"),
+    "aborted": ("⊘", "Session stopped", "bold $error"),
+}
+
+
 class SessionScreen(Screen):
-    """Runs a PreparedSession; logs it completed at the end or aborted on `x`."""
+    """Runs a PreparedSession. At the end it is saved as completed, or as partial when
+    steps were skipped; esc asks (save as partial, keep going, discard); `x` saves it as
+    aborted; the app closing mid-session saves it as partial."""
 
     TITLE = "Session"
     IN_SESSION = True
@@ -126,8 +138,10 @@ class SessionScreen(Screen):
         self.aborted = False
         self.session_id: str | None = None
         self.skipped: list[int] = []
+        self.outcome: str | None = None  # what was saved
         self.time_scale = time_scale
         self._timer = None
+        self._asking = False  # the end-early question is open
 
     # ------------------------------------------------------------ layout
 
@@ -317,6 +331,15 @@ class SessionScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
 
+    def _log(self, outcome: str, note: str = ""):
+        app = self.app
+        logged = app.planner.log_session(app.today, self._minutes_spent(),
+                                         routine=self.prepared.routine.id, outcome=outcome,
+                                         note=note)
+        self.session_id = logged.id
+        self.outcome = outcome
+        return logged
+
     def action_unwell(self) -> None:
         """Stop at once, save the session as aborted, open the reaction form."""
         if self.finished:
@@ -326,47 +349,75 @@ class SessionScreen(Screen):
         self._stop_timer()
         app = self.app
         try:
-            s = app.planner.log_session(app.today, self._minutes_spent(),
-                                        routine=self.prepared.routine.id, aborted=True,
-                                        note="stopped: felt unwell")
+            logged = self._log("aborted", "stopped: felt unwell")
         except (BadInput, Refused, StoreError) as exc:
             app.notify_error(exc)
             self.dismiss(None)
             return
-        self.session_id = s.id
         app.notify("Session stopped and saved as aborted. Log how your skin is; if you have "
                    "any warning sign, get help first.", title="Stopped", severity="warning",
                    timeout=8)
-        self.dismiss(s.id)
+        self.dismiss(logged.id)
         app.data_changed()
-        app.open_skin_form("reaction", s.id)
+        app.open_skin_form("reaction", logged.id)
 
     def action_finish_now(self) -> None:
-        """End early: what was done is saved as a completed (shorter) session."""
-        if self.finished:
+        """End early: never saved silently. Asks: save as partial (the minutes done so far),
+        keep going, or discard. The countdown holds while it asks."""
+        if self.finished or self._asking:
             return
-        if self.elapsed == 0:
-            self.finished = True
-            self._stop_timer()
-            self.app.notify("Session ended before the first step; nothing was saved.")
-            self.dismiss(None)
-            return
-        self.finish()
+        was_paused = self.paused
+        self.paused = True
+        self._asking = True
+        self._render_step()
+        minutes = self._minutes_spent()
+        n, total = min(self.index + 1, len(self.steps)), len(self.steps)
+        if self.elapsed > 0:
+            choices = [Choice("save", f"Save as partial ({minutes} min done)", "s", "primary"),
+                       Choice("keep", "Keep going", "k", "success"),
+                       Choice("discard", "Discard", "d", "error")]
+            paragraphs = [
+                f"You are on step {n} of {total}, {clock(self.elapsed)} done.",
+                "Saved as partial, it counts for spacing and the streak like a completed "
+                "session, but not towards longer sessions. Discard saves nothing.",
+            ]
+        else:
+            choices = [Choice("keep", "Keep going", "k", "success"),
+                       Choice("discard", "End, save nothing", "d", "error")]
+            paragraphs = ["Nothing has been done yet, so there is nothing to save."]
+
+        def answered(choice: str | None) -> None:
+            self._asking = False
+            if self.finished:  # e.g. saved as partial because the app closed meanwhile
+                return
+            if choice == "save":
+                self.finish("partial", "ended early")
+            elif choice == "discard":
+                self.finished = True
+                self._stop_timer()
+                self.app.notify("Session discarded; nothing was saved.", title="Session")
+                self.dismiss(None)
+            else:
+                self.paused = was_paused
+                self._render_step()
+
+        self.app.push_screen(ChoiceScreen("End the session now?", paragraphs, choices,
+                                          cancel="keep", tone="warning"), answered)
 
     def save_on_quit(self) -> None:
-        """The app is closing mid-session: keep what was done, as ending early with esc does."""
+        """The app is closing mid-session (no answer given): keep what was done, as partial."""
         if self.finished or self.elapsed == 0:
             return
         self.finished = True
         self._stop_timer()
         try:
-            self.app.planner.log_session(self.app.today, self._minutes_spent(),
-                                         routine=self.prepared.routine.id,
-                                         note="ended when the app was closed")
+            self._log("partial", "ended when the app was closed")
         except (BadInput, Refused, StoreError):
             pass  # the app is closing and cannot show it; the journal is left as it was
 
-    def finish(self) -> None:
+    def finish(self, outcome: str | None = None, note: str = "") -> None:
+        """Save the session: as `outcome` when given (esc: partial), else completed when
+        every step ran, partial when steps were skipped (it did not run to the end)."""
         if self.finished and self.session_id is not None:
             return
         self.finished = True
@@ -376,28 +427,36 @@ class SessionScreen(Screen):
             app.notify("Every step was skipped; no session was saved.", severity="warning")
             self.dismiss(None)
             return
+        if outcome is None:
+            outcome = "partial" if self.skipped else "completed"
+            if self.skipped:
+                note = f"{len(self.skipped)} of {len(self.steps)} steps skipped"
         try:
-            s = app.planner.log_session(app.today, self._minutes_spent(),
-                                        routine=self.prepared.routine.id)
+            logged = self._log(outcome, note)
         except (BadInput, Refused, StoreError) as exc:
             app.notify_error(exc)
             self.dismiss(None)
             return
-        self.session_id = s.id
-        self._show_aftercare(s)
+        self._show_aftercare(logged)
         app.data_changed()
 
-    def _show_aftercare(self, s) -> None:
+    def _show_aftercare(self, logged) -> None:
         self.query_one("#step-card").display = False
         self.query_one("#step-next").display = False
         self.query_one("#step-list").display = False
         self.query_one("#session-dropped").display = False
         bar = self.query_one("#session-progress", ProgressBar)
-        bar.update(progress=bar.total)
-        skipped = f" · {len(self.skipped)} step(s) skipped" if self.skipped else ""
-        self.query_one("#session-head", Static).update(Content.assemble(
-            ("✓ Session done", "bold $success"),
-            f" · {s.minutes} min saved{skipped}"))
+        bar.update(progress=bar.total if self.outcome == "completed" else self.position)
+        mark, words, style = OUTCOME_HEAD[self.outcome or "completed"]
+        parts: list = [(f"{mark} {words}", style),
+                       f" · {logged.record.minutes} min saved as {self.outcome}"]
+        if self.skipped:
+            n = len(self.skipped)
+            parts.append(f" · {n} step{'s' if n != 1 else ''} skipped: a routine with "
+                         "skipped steps did not run to the end")
+        for r in logged.violations:
+            parts.append((f"\n! {r.rule}: {r.message}", "$warning"))
+        self.query_one("#session-head", Static).update(Content.assemble(*parts))
         self.query_one("#aftercare").display = True
         self.query_one("#react-none", Button).focus()
         self.refresh_bindings()
@@ -442,7 +501,10 @@ class SessionScreen(Screen):
                 self._render_step()
 
     def on_unmount(self) -> None:
+        """Leaving the screen ends the session: one still under way when the app closes
+        by any way (not ctrl+q, which saved already) is kept as partial too."""
         self._stop_timer()
+        self.save_on_quit()
 
 
 __all__ = ["SessionScreen", "PreparedSession", "prepare_routine", "AFTERCARE", "clock"]

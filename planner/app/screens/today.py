@@ -17,6 +17,7 @@ from planner.store.errors import StoreError
 
 from .section import RefreshOnResume
 
+from ..widgets.choice import Choice, ChoiceScreen
 from ..widgets.reasons import ReasonsList, reason_until
 
 SEARCH_DAYS = 400
@@ -119,15 +120,20 @@ class TodayScreen(RefreshOnResume, Screen):
             self.app.show_store_error(self._load_error)
         elif self._from_cache:  # drawn from the stored answers: now load the records
             self.call_after_refresh(self.safe_refresh)
+        else:
+            self.call_after_refresh(self._ask_missed)
 
     # ------------------------------------------------------------ content
 
     def refresh_data(self, view=None) -> None:
         """Show today's view: worked out from the records, or the one given (stored)."""
+        from_records = view is None
         if view is None:
             view = self.app.planner.today_view()
             self.app.keep_status_answers(view)
         self._view = view
+        if from_records and self.is_mounted:
+            self.call_after_refresh(self._ask_missed)
         v = view.verdict
         status = self._w("today-status")
         reasons = self._w("today-reasons")
@@ -205,6 +211,72 @@ class TodayScreen(RefreshOnResume, Screen):
             ("Check-in days in a row ", "bold"), f"{s.checkins_current}",
             (f" (longest {s.checkins_longest})", "$text-muted"),
             ("  ·  Habit score ", "bold"), f"{round(s.score * 100)}%"))
+
+    # ------------------------------------------------------------ missed plans
+
+    def _ask_missed(self) -> None:
+        """Ask once about each plan whose day passed with no session (SPEC §1): log it, or
+        it did not happen. "Later" (esc) asks again the next time the app starts."""
+        app = self.app
+        view = getattr(self, "_view", None)
+        if (view is None or app.screen is not self or app._blocked()
+                or app.asking_missed):
+            return
+        pending = [p for p in view.missed_plans if p.id not in app.missed_later]
+        if not pending:
+            return
+        plan = pending[0]
+        app.asking_missed = True
+        routine = f" with routine {plan.routine}" if plan.routine else ""
+        paragraphs = [
+            f"\"Log it\" records a {plan.minutes}-minute session{routine} on "
+            f"{plan.date.isoformat()}, which carries the plan out.",
+            "\"It did not happen\" keeps the plan listed as missed; you will not be asked "
+            "about it again.",
+        ]
+
+        def answered(choice: str | None) -> None:
+            app.asking_missed = False
+            if choice == "log":
+                self._log_missed(plan)
+            elif choice == "missed":
+                try:
+                    app.planner.confirm_missed(plan.id)
+                except (BadInput, Refused, StoreError) as exc:
+                    app.notify_error(exc)
+                else:
+                    app.notify(f"The plan for {short_date(plan.date)} stays listed as missed.",
+                               title="Plan")
+            else:
+                app.missed_later.add(plan.id)
+            app.data_changed()
+
+        app.push_screen(ChoiceScreen(
+            f"Your plan for {short_date(plan.date)} ({plan.minutes} min) has passed with no "
+            "session: did it happen?", paragraphs,
+            [Choice("log", "Log it", "l", "primary"),
+             Choice("missed", "It did not happen", "n", "warning"),
+             Choice("later", "Ask me later", "escape")], cancel="later"), answered)
+
+    def _log_missed(self, plan) -> None:
+        app = self.app
+        try:
+            logged = app.planner.log_session(plan.date, plan.minutes, routine=plan.routine)
+        except (BadInput, Refused, StoreError) as exc:
+            app.notify_error(exc)
+            return
+        lines = [f"Session of {short_date(plan.date)} logged ({plan.minutes} min); the plan "
+                 "is carried out."]
+        severity = "information"
+        if logged.violations:
+            severity = "warning"
+            lines.append("It broke a rule (kept as it happened): " + ", ".join(
+                dict.fromkeys(r.rule for r in logged.violations)))
+        for s in logged.marked:
+            severity = "warning"
+            lines.append(f"The session of {s.date.isoformat()} now breaks a rule: " + ", ".join(
+                dict.fromkeys(r.rule for r in s.violations)))
+        app.notify("\n".join(lines), title="Journal", severity=severity, timeout=8)
 
     # ------------------------------------------------------------ actions
 

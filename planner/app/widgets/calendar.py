@@ -1,7 +1,9 @@
 """A month calendar of DayViews: a symbol and a colour per day, a keyboard cursor.
 
 Every status has its own symbol so the calendar reads without colour (NO_COLOR):
-✓ done · ◆ planned · ! planned but blocked · · allowed · ✕ blocked · (blank) past.
+✓ done · ◐ partial (ended early) · ⊘ aborted (stopped: unwell) · ⚠ a session that broke
+a rule · ◇ missed (a past plan with no session) · ◆ planned · ! planned but blocked ·
+· allowed · ✕ blocked · (blank) past.
 """
 
 from __future__ import annotations
@@ -22,19 +24,37 @@ WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 # status -> (symbol, style, words)
 STATUS = {
     "done": ("✓", "bold $success", "done"),
+    "partial": ("◐", "bold $success", "partial session (ended early)"),
+    "aborted": ("⊘", "bold $warning", "aborted session (stopped: unwell)"),
+    "broke": ("⚠", "bold $error", "session that broke a rule"),
+    "missed": ("◇", "$warning", "missed plan (no session)"),
     "planned": ("◆", "bold $accent", "planned"),
     "planned-blocked": ("!", "bold $error", "planned but blocked"),
     "allowed": ("·", "$success", "allowed"),
     "blocked": ("✕", "$error", "blocked"),
     "past": (" ", "$text-disabled", "past"),
 }
+# Days that were: their number is not greyed out.
+HAPPENED = frozenset({"done", "partial", "aborted", "broke", "missed"})
+# The legend: (status, short words) per line, each line within the calendar's width.
+LEGEND = (
+    (("done", "done"), ("partial", "partial"), ("aborted", "aborted")),
+    (("broke", "broke a rule"), ("missed", "missed"), ("planned", "planned")),
+    (("allowed", "allowed"), ("blocked", "blocked"), ("planned-blocked", "plan blocked")),
+)
 
 
 def cell_status(day) -> str:
     """The calendar status of a DayView, telling blocked plans apart."""
-    if day.status == "planned" and any(not pv.verdict.allowed for pv in day.plans):
+    if day.status == "planned" and any(pv.verdict is not None and not pv.verdict.allowed
+                                       for pv in day.plans):
         return "planned-blocked"
     return day.status
+
+
+def status_look(status: str) -> tuple[str, str, str]:
+    """(symbol, style, words) of a status; an unknown one still reads (as "?")."""
+    return STATUS.get(status) or ("?", "bold", status)
 
 
 def add_months(d: date, n: int) -> date:
@@ -45,11 +65,14 @@ def add_months(d: date, n: int) -> date:
 
 def legend_content() -> Content:
     parts: list = []
-    for i, key in enumerate(("done", "planned", "allowed", "blocked", "planned-blocked")):
-        sym, style, words = STATUS[key]
-        if i:
-            parts.append("\n" if i == 3 else "  ")
-        parts += [(sym, style), " ", words]
+    for n, line in enumerate(LEGEND):
+        if n:
+            parts.append("\n")
+        for i, (key, words) in enumerate(line):
+            sym, style, _ = STATUS[key]
+            if i:
+                parts.append("  ")
+            parts += [(sym, style), " ", words]
     return Content.assemble(*parts)
 
 
@@ -134,9 +157,9 @@ class MonthCalendar(Widget, can_focus=True):
                     parts.append(" " * CELL)
                     continue
                 dv = self.days[i]
-                sym, style, _ = STATUS[cell_status(dv)]
+                sym, style, _ = status_look(cell_status(dv))
                 num_style = "" if dv.in_month else "$text-disabled"
-                if dv.date < self.today and cell_status(dv) != "done":
+                if dv.date < self.today and cell_status(dv) not in HAPPENED:
                     num_style = "$text-disabled"
                 if dv.date == self.today:
                     num_style = "bold underline"
@@ -164,4 +187,5 @@ class MonthCalendar(Widget, can_focus=True):
                 self.cursor = self.days[i].date
 
 
-__all__ = ["MonthCalendar", "STATUS", "cell_status", "add_months", "legend_content"]
+__all__ = ["MonthCalendar", "STATUS", "HAPPENED", "cell_status", "status_look", "add_months",
+           "legend_content"]

@@ -31,7 +31,8 @@ CELL_WIDTH = 2
 
 @dataclass
 class DayMarks:
-    completed: int = 0
+    completed: int = 0   # sessions that count (completed or partial)
+    partial: int = 0     # of which ended early
     aborted: int = 0
     skin: int = 0
     worst_rank: int = 0
@@ -75,6 +76,7 @@ class HeatMap(Widget):
                 m.aborted += 1
             else:
                 m.completed += 1
+                m.partial += s.partial
             m.minutes += s.minutes
         for r in skin:
             m = marks.setdefault(r.date, DayMarks())
