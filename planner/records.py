@@ -62,15 +62,19 @@ class BadRecord(ValueError):
 _NONE = type(None)
 # The fields the rules compute with, and the type (or types) each must have once built.
 _CHECKED: dict[str, tuple[tuple[str, type | tuple[type, ...]], ...]] = {
-    "sessions": (("date", date), ("minutes", int), ("outcome", str), ("logged", int)),
-    "plans": (("date", date), ("minutes", int), ("fulfilled_by", (str, _NONE))),
-    "products": (("date", date), ("logged", int)),
-    "procedures": (("date", date), ("logged", int)),
-    "injectables": (("date", date), ("logged", int)),
+    "sessions": (("date", date), ("minutes", int), ("outcome", str), ("logged", int),
+                 ("routine", (str, _NONE)), ("note", str)),
+    "plans": (("date", date), ("minutes", int), ("fulfilled_by", (str, _NONE)),
+              ("routine", (str, _NONE))),
+    "products": (("date", date), ("logged", int), ("kind", str), ("note", str)),
+    "procedures": (("date", date), ("logged", int), ("kind", str), ("note", str)),
+    "injectables": (("date", date), ("logged", int), ("kind", str), ("note", str)),
     "skin": (("date", date), ("redness", int), ("swelling", int), ("itch", int),
              ("burning", int), ("flags", tuple), ("resolved_on", (date, _NONE)),
-             ("logged", int), ("session_id", (str, _NONE))),
-    "pauses": (("start", date), ("end", date), ("logged", int)),
+             ("logged", int), ("session_id", (str, _NONE)), ("kind", str),
+             ("zone", (str, _NONE)), ("note", str)),
+    "pauses": (("start", date), ("end", date), ("logged", int), ("reason", str),
+               ("note", str)),
 }
 # Value ranges of fields the rules compute with: (low, high) inclusive.
 _RANGED: dict[str, tuple[tuple[str, object, object], ...]] = {
@@ -122,10 +126,14 @@ def _check_values(table: str, items: list) -> None:
         raise BadRecord(f"session record {r.id!r}: outcome is {r.outcome!r}, not one of "
                         f"{', '.join(OUTCOMES)}")
     if table == "skin":
-        used = set().union(*map(attrgetter("flags"), items)) if items else set()
+        try:
+            used = set().union(*map(attrgetter("flags"), items)) if items else set()
+        except TypeError:  # a flag that is a list or an object
+            used = {None}
         if not used <= set(FLAGS):
-            r = next(r for r in items if not set(r.flags) <= set(FLAGS))
-            bad = sorted(map(repr, set(r.flags) - set(FLAGS)))[0]
+            r = next(r for r in items
+                     if not all(isinstance(f, str) and f in FLAGS for f in r.flags))
+            bad = next(repr(f) for f in r.flags if not (isinstance(f, str) and f in FLAGS))
             raise BadRecord(f"skin record {r.id!r}: flag {bad} is not one of "
                             f"{', '.join(FLAGS)}")
 
