@@ -202,3 +202,37 @@ async def test_routine_files_added_elsewhere_show_up_on_return(tmp_path):
         assert "from-cli" in listed_ids(app.screen)
         assert row_of(app.screen, "from-cli")[5] == "user"
 
+
+
+@arun
+async def test_builder_save_over_a_routine_held_by_another_file_asks_and_replaces_it(tmp_path):
+    """The id 'my-mornings' lives in old.toml: saving must not write my-mornings.toml beside
+    it (which old.toml would keep shadowing); it asks, then replaces old.toml."""
+    app = make_app(tmp_path)
+    planner = planner_for(journal_file(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_routines(pilot)
+        await pilot.press("b")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "BuilderScreen")
+        builder = app.screen
+        builder.query_one("#b-concerns").select("puffiness")
+        builder.query_one("#b-techniques").select("acupressure")
+        await pilot.pause()
+        first = builder.build_result.routine
+        from planner.domain.values import replace
+        from planner.library import save_user_routine
+
+        folder = planner.user_routines_dir
+        save_user_routine(replace(first, id="my-mornings", name="Old mornings"), folder)
+        (folder / "my-mornings.toml").rename(folder / "old.toml")
+        name = builder.query_one("#b-name", Input)
+        name.focus()
+        await pilot.press(*"My mornings")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        assert any("old.toml" in text_of(w) for w in app.screen.query("Static"))
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "RoutinesScreen")
+        assert sorted(p.name for p in folder.glob("*.toml")) == ["old.toml"]
+        lib = load_library(folder)
+        assert lib.routines["my-mornings"].name == "My mornings" and lib.issues == []

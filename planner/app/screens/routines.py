@@ -417,24 +417,31 @@ class BuilderScreen(Screen[str | None]):
             err.show("nothing to save: no safe steps for this choice")
             return
         routine = result.routine
-        target = self.app.planner.user_routines_dir / f"{routine.id}.toml"
-        if target.exists():
+        from ...library.loader import user_routine_files
+
+        folder = self.app.planner.user_routines_dir
+        # the file that holds this id may have another name: saving beside it would leave
+        # the new routine shadowed, so the question names it and the save replaces it
+        holder = user_routine_files(folder).get(routine.id)
+        target = holder or folder / f"{routine.id}.toml"
+        if holder is not None or target.exists():
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._write(routine)
+                    self._write(routine, target.name)
 
             self.app.push_screen(ConfirmScreen(
                 f"Replace your routine {routine.id!r}?",
-                f"{target} already exists.", yes_label="Replace"), confirmed)
+                f"{target} already holds a routine with this id (or this file name).",
+                yes_label="Replace"), confirmed)
             return
         self._write(routine)
 
-    def _write(self, routine: Routine) -> None:
+    def _write(self, routine: Routine, file_name: str | None = None) -> None:
         from ...library import save_user_routine
 
         err = self.query_one("#err-name", FieldError)
         try:
-            path = save_user_routine(routine, self.app.planner.user_routines_dir)
+            path = save_user_routine(routine, self.app.planner.user_routines_dir, file_name)
         except (ValueError, OSError) as e:
             err.show(f"not saved: {e}")
             return
