@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/acuplan
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 torture: $(STAMP)
 	ACUPLAN_TORTURE=full $(BIN)/python -m pytest tests/reliability -m torture -p no:cacheprovider
