@@ -123,6 +123,8 @@ def item_summary(item: dict) -> str:
             s += f" · {item['routine']}"
         if item.get("fulfilled_by"):
             s += " · done"
+        elif item.get("confirmed_missed"):
+            s += " · missed"
         return s
     if t == "pause":
         return f"{item.get('start')} → {item.get('end')} · {item.get('reason')}"
