@@ -165,12 +165,19 @@ def _check_profile(profile: Profile) -> None:
                             "optional date")
 
 
-def state_from(all_docs: Callable[[str], list[dict]]) -> State:
+def state_from(all_docs: Callable[[str], list[dict]], *, same: State | None = None,
+               unchanged: frozenset[str] = frozenset()) -> State:
     """Build the domain state from a function returning each table's docs in entry order.
 
-    BadRecord if a record cannot be built or has a field the rules cannot use."""
+    The tables named in `unchanged` are taken from `same` as they are (a write that did
+    not touch them; their records keep what was worked out for them, such as a skin
+    record's class). BadRecord if a record cannot be built or has a field the rules
+    cannot use."""
     kw = {}
     for table, cls in TABLES.items():
+        if same is not None and table in unchanged:
+            kw[table] = getattr(same.history, table)
+            continue
         docs = all_docs(table)
         try:
             if table == "skin":  # seq = position in the table
@@ -191,6 +198,9 @@ def state_from(all_docs: Callable[[str], list[dict]]) -> State:
     )
     singles = {}
     for table, cls in SINGLES.items():
+        if same is not None and table in unchanged:
+            singles[table] = getattr(same, table)
+            continue
         docs = all_docs(table)
         try:
             singles[table] = from_doc(cls, docs[0]) if docs else cls()

@@ -249,11 +249,12 @@ class Planner:
     def user_routines_dir(self) -> Path:
         return self.data_dir / "routines"
 
-    def _state_of(self, all_docs) -> State:
+    def _state_of(self, all_docs, same: State | None = None,
+                  unchanged: frozenset[str] = frozenset()) -> State:
         """The records as domain values; a record the rules cannot use makes the journal
         unusable (exit 4, the app's error screen), as a damaged file does."""
         try:
-            return state_from(all_docs)
+            return state_from(all_docs, same=same, unchanged=unchanged)
         except BadRecord as e:
             from .store.versions import newest_readable
 
@@ -390,8 +391,9 @@ class Planner:
     # and checks them with the rules before anything is written. No command writes a
     # table's document "as given".
 
-    def _tx_state(self, tx) -> tuple[State, Engine]:
-        st = self._state_of(tx.all)
+    def _tx_state(self, tx, same: State | None = None,
+                  unchanged: frozenset[str] = frozenset()) -> tuple[State, Engine]:
+        st = self._state_of(tx.all, same, unchanged)
         eng = Engine(st.history, st.settings, self.today)
         return replace(st, history=eng.history), eng
 
@@ -406,11 +408,13 @@ class Planner:
                 _, st, eng = self._cache  # the file under the lock is the one loaded
             else:
                 st, eng = self._tx_state(tx)
-            work = _Work(tx, st, eng, _next_stamp(st.history))
+            tracked = _TrackedTx(tx)
+            work = _Work(tracked, st, eng, _next_stamp(st.history))
             yield work
             if not tx.dirty:
                 return
-            after, after_eng = self._tx_state(tx)
+            untouched = _TrackedTx.EVERY_TABLE - tracked.written
+            after, after_eng = self._tx_state(tx, st, untouched)
             if not lifts_holds:
                 _holds_kept(eng, after_eng, self.today)
             work.after, work.after_engine = after, after_eng
@@ -903,6 +907,29 @@ _EXPOSURE_KINDS = {"products": PRODUCT_KINDS, "procedures": PROCEDURE_KINDS,
                    "injectables": INJECTABLE_KINDS}
 _SKIN_DEFAULTS = {"redness": 0, "swelling": 0, "itch": 0, "burning": 0, "flags": (),
                   "zone": None, "note": ""}
+
+
+class _TrackedTx:
+    """The transaction as a command sees it, noting which tables it writes: the check that
+    follows rebuilds only those (the others' records are the ones already checked)."""
+
+    _WRITES = ("insert", "update", "delete", "set_single")
+    EVERY_TABLE = frozenset((*TABLES, "profile", "settings"))
+
+    def __init__(self, tx):
+        self._tx = tx
+        self.written: set[str] = set()
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._tx, name)
+        if name == "replace_all":  # not a command's way to write; if ever, rebuild all
+            self.written.update(self.EVERY_TABLE)
+        elif name in self._WRITES:
+            def write(table, *args, **kw):
+                self.written.add(table)
+                return attr(table, *args, **kw)
+            return write
+        return attr
 
 
 class _Work:

@@ -134,6 +134,8 @@ def _open_holds(p: Planner) -> dict[str, int]:
 
 def _agrees_with_oracle(p: Planner) -> None:
     st_, eng = p.state(), p.engine()
+    # what the command checked and kept is what the file holds, read afresh
+    assert Planner(Journal(Path(p.journal.path)), TODAY).state() == st_
     o = Oracle(st_.history, st_.settings, TODAY)
     for s in st_.history.sessions:
         assert {r.rule: r.until for r in s.violations} == o.violations(s), s
