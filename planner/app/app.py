@@ -305,7 +305,10 @@ class AcuplanApp(App):
             return
         if mode == "today":
             mode = TODAY_MODE
-        existing = mode in self._screen_stacks
+        try:
+            existing = bool(self.get_screen_stack(mode))
+        except KeyError:  # a section not opened yet
+            existing = False
         self.switch_mode(mode)
         refresh = getattr(self.screen, "refresh_data", None)
         if existing and refresh is not None:  # a new screen loads its data when mounted

@@ -76,7 +76,23 @@ def make_app(tmp_path: Path, today: date = TODAY, accepted: bool = True,
         seed(planner, **seed_kw)
     app = AcuplanApp(path, today, poll_interval=poll_interval)
     app.animation_level = "none"
+    record_notes(app)
     return app
+
+
+def record_notes(app) -> list[str]:
+    """Keep every notification's text in `app.notes` (through the public `notify`, which
+    the app's own error display also calls), so tests need not read Textual's internals."""
+    notes: list[str] = []
+    shown = app.notify
+
+    def notify(message, **kw):
+        notes.append(str(message))
+        return shown(message, **kw)
+
+    app.notify = notify
+    app.notes = notes
+    return notes
 
 
 def days(n: int, base: date = TODAY) -> date:

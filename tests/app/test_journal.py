@@ -512,7 +512,7 @@ async def test_a_new_checkin_on_a_date_that_has_one_updates_it(tmp_path):
         await type_into(pilot, "#f-date", days(-1).isoformat())
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notes)
         assert any("updated (one check-in per date)" in m for m in notes)
     docs = skin_docs(tmp_path)
     assert len(docs) == 1 and docs[0]["redness"] == 0

@@ -71,7 +71,7 @@ async def test_blocked_day_shows_reasons_and_planning_is_refused(tmp_path):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)  # no minutes dialog: refused
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notes)
         assert any("cannot plan" in m and "procedure-wait" in m for m in notes)
     assert live_plans(tmp_path) == []
 
@@ -164,7 +164,7 @@ async def test_planning_an_already_planned_day_says_so(tmp_path):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        assert any("already planned" in str(n.message) for n in app._notifications)
+        assert any("already planned" in m for m in app.notes)
     assert live_plans(tmp_path) == [(days(9), 10)]
 
 
@@ -311,7 +311,7 @@ async def test_planning_with_a_trimmed_routine_names_what_it_leaves_out(tmp_path
             dialog.query_one("#minutes-fit")))
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notes)
         assert any("Left out for your profile:" in m and "forehead excluded: mole" in m
                    for m in notes)
     (pv,) = planner_for(journal_file(tmp_path)).plan_views()

@@ -174,7 +174,7 @@ async def test_start_refused_when_blocked_via_app(tmp_path):
         assert app.start_session(routine) is False
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notes)
         assert any("spacing" in m for m in notes)
     assert len(sessions(tmp_path)) == 1
 

@@ -34,7 +34,7 @@ async def test_start_refused_when_blocked(tmp_path):
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)  # no routine picker, no session
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notes)
         assert any("cannot start" in m and "product-blackout" in m for m in notes)
     assert planner_for(journal_file(tmp_path)).state().history.sessions == ()
 

@@ -24,7 +24,7 @@ pytest.importorskip("textual")
 
 from planner.service import Planner  # noqa: E402
 from planner.store import Journal  # noqa: E402
-from tests.app.helpers import text_of, wait_for  # noqa: E402
+from tests.app.helpers import record_notes, text_of, wait_for  # noqa: E402
 
 TODAY = date(2026, 12, 1)
 
@@ -35,6 +35,7 @@ async def _scenario(path: Path, rounds: int) -> dict:
 
     app = AcuplanApp(path, TODAY, poll_interval=0.05)
     app.animation_level = "none"
+    record_notes(app)
     out: dict = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -79,7 +80,7 @@ async def _scenario(path: Path, rounds: int) -> dict:
         out["app_has_all"] = await wait_for(pilot, app_has_all, timeout=15.0)
         out["app_plans"] = len(app.planner.state().history.plans)
         out["screen"] = type(app.screen).__name__
-        out["notes"] = [str(n.message) for n in app._notifications]
+        out["notes"] = list(app.notes)
     return out
 
 
