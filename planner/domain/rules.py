@@ -183,35 +183,24 @@ class Engine:
 
     def product_blackout(self, day: date) -> Reason | None:
         """A retinoid, acid, scrub or home peel in the N days before (or on) the date."""
-        n, span = day.toordinal(), self.settings.product_blackout_days
-        last = self._latest_in(self._product_days, n - span, n)
-        if last is None:
-            return None
-        kinds = sorted({p.kind for p in self.history.products if p.date.toordinal() == last})
-        msg = (f"{', '.join(kinds)} used on {_d(last).isoformat()}: no session for "
-               f"{_plural(span, 'day')} after a home active")
-        return Reason("product-blackout", msg, _d(last + span + 1))
+        return self._exposure("product-blackout", self._product_days, self.history.products,
+                              day)
 
     def procedure_wait(self, day: date) -> Reason | None:
-        n, wait = day.toordinal(), self.settings.procedure_wait_days
-        last = self._latest_in(self._procedure_days, n - wait + 1, n)
-        if last is None:
-            return None
-        kinds = sorted({p.kind for p in self.history.procedures if p.date.toordinal() == last})
-        msg = (f"{', '.join(kinds)} on {_d(last).isoformat()}: wait {_plural(wait, 'day')} "
-               "after a professional procedure")
-        return Reason("procedure-wait", msg, _d(last + wait))
+        return self._exposure("procedure-wait", self._procedure_days,
+                              self.history.procedures, day)
 
     def injectable_wait(self, day: date) -> Reason | None:
-        n, wait = day.toordinal(), self.settings.injectable_wait_days
-        last = self._latest_in(self._injectable_days, n - wait + 1, n)
+        return self._exposure("injectable-wait", self._injectable_days,
+                              self.history.injectables, day)
+
+    def _exposure(self, rule: str, days: list[int], rows, day: date) -> Reason | None:
+        n = day.toordinal()
+        last = self._latest_in(days, n - _lookback(rule, self.settings), n)
         if last is None:
             return None
-        kinds = sorted({p.kind for p in self.history.injectables if p.date.toordinal() == last})
-        msg = (f"{', '.join(kinds)} on {_d(last).isoformat()}: no facial massage for "
-               f"{_plural(wait, 'day')} after an injectable, and only once swelling and "
-               "bruising are gone")
-        return Reason("injectable-wait", msg, _d(last + wait))
+        kinds = sorted({p.kind for p in rows if p.date.toordinal() == last})
+        return _exposure_reason(rule, ", ".join(kinds), last, self.settings)
 
     @staticmethod
     def _latest_in(days: list[int], lo: int, hi: int) -> int | None:
@@ -425,6 +414,32 @@ class Engine:
         return flags
 
 
+def _lookback(rule: str, st: Settings) -> int:
+    """How many days before a date an exposure still blocks it (SPEC §3: 0 <= D - P <= N
+    for a home active, 0 <= D - P < W for the waits)."""
+    if rule == "product-blackout":
+        return st.product_blackout_days
+    if rule == "procedure-wait":
+        return st.procedure_wait_days - 1
+    return st.injectable_wait_days - 1
+
+
+def _exposure_reason(rule: str, kinds: str, last: int, st: Settings) -> Reason:
+    """Why an exposure on day `last` blocks, and the first day it no longer does."""
+    on = _d(last).isoformat()
+    if rule == "product-blackout":
+        n = st.product_blackout_days
+        return Reason(rule, f"{kinds} used on {on}: no session for {_plural(n, 'day')} after "
+                      "a home active", _d(last + n + 1))
+    if rule == "procedure-wait":
+        w = st.procedure_wait_days
+        return Reason(rule, f"{kinds} on {on}: wait {_plural(w, 'day')} after a professional "
+                      "procedure", _d(last + w))
+    w = st.injectable_wait_days
+    return Reason(rule, f"{kinds} on {on}: no facial massage for {_plural(w, 'day')} after an "
+                  "injectable, and only once swelling and bruising are gone", _d(last + w))
+
+
 def cap_for(clean: int, settings: Settings) -> int:
     """The minute cap after `clean` clean sessions since the last reset (SPEC §3.1)."""
     if clean < settings.starter_count:
@@ -530,24 +545,12 @@ class _Derivation:
         if s.completed and s.minutes > cap:
             out.append(Reason("duration", f"{s.minutes} minutes is above the {cap}-minute "
                               "cap for that day", None))
-        hit = self._latest(self._products, here, n - st.product_blackout_days)
-        if hit is not None:
-            last, kinds = hit
-            out.append(Reason("product-blackout", f"{kinds} used on {_d(last).isoformat()}: no "
-                              f"session for {_plural(st.product_blackout_days, 'day')} after a "
-                              "home active", _d(last + st.product_blackout_days + 1)))
-        hit = self._latest(self._procedures, here, n - st.procedure_wait_days + 1)
-        if hit is not None:
-            last, kinds = hit
-            out.append(Reason("procedure-wait", f"{kinds} on {_d(last).isoformat()}: wait "
-                              f"{_plural(st.procedure_wait_days, 'day')} after a professional "
-                              "procedure", _d(last + st.procedure_wait_days)))
-        hit = self._latest(self._injectables, here, n - st.injectable_wait_days + 1)
-        if hit is not None:
-            last, kinds = hit
-            out.append(Reason("injectable-wait", f"{kinds} on {_d(last).isoformat()}: no "
-                              f"facial massage for {_plural(st.injectable_wait_days, 'day')} "
-                              "after an injectable", _d(last + st.injectable_wait_days)))
+        for rule, rows in (("product-blackout", self._products),
+                           ("procedure-wait", self._procedures),
+                           ("injectable-wait", self._injectables)):
+            hit = self._latest(rows, here, n - _lookback(rule, st))
+            if hit is not None:
+                out.append(_exposure_reason(rule, hit[1], hit[0], st))
         r = self._latest_skin(s, here, n - 2)
         if r is not None:
             record, rank = r

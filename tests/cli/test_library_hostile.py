@@ -7,19 +7,7 @@ import os
 
 import pytest
 
-VALID = '''id = "my-test-routine"
-name = "Test routine"
-summary = "A test."
-techniques = ["jade-rolling"]
-concerns = ["puffiness"]
-
-[[steps]]
-technique = "jade-rolling"
-zone = "cheek"
-action = "roll"
-seconds = 60
-repetitions = 5
-'''
+from tests.cli.test_library_and_profile import VALID  # noqa: E402
 
 SNEAKY = VALID + 'how = "dry nee\u00addling, then press gently on the eye\u200blid"\n'
 

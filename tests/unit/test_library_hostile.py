@@ -24,21 +24,7 @@ ROUTINES_DIR = Path(__file__).resolve().parents[2] / "routines"
 POINTS = load_points()
 LIBRARY = load_library()
 
-BASE = '''id = "tiny"
-name = "Tiny roll"
-summary = "A traditional use, not proven."
-techniques = ["jade-rolling"]
-concerns = ["puffiness"]
-starter = true
-
-[[steps]]
-technique = "jade-rolling"
-zone = "neck"
-action = "roll"
-pressure = "light"
-side = "both"
-seconds = 300
-'''
+from tests.unit.test_library import BASE  # noqa: E402  (one tiny valid routine)
 
 
 def base_doc() -> dict:
