@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PY, TODAY, interleaved, journal_copy, median, run_once  # noqa: E402
 
 LOAD = ("import sys\nfrom datetime import date\nfrom pathlib import Path\n"
-        "from planner.service import Planner\nfrom planner.store.journal import Journal\n"
+        "from planner.service.planner import Planner\nfrom planner.store.journal import Journal\n"
         "v = Planner(Journal(Path(sys.argv[1])), date(2026, 12, 1)).today_view()\n"
         "print(v.verdict.allowed)")
 
@@ -32,8 +32,8 @@ def main() -> int:
             [PY, "-c", "import tinydb, json, sys; json.loads(open(sys.argv[1], 'rb').read())", j],
         "python -c pass": [PY, "-c", "pass"],
         "python -c 'import click'": [PY, "-c", "import click"],
-        "python -c 'import planner.service, planner.store.journal'":
-            [PY, "-c", "import planner.service, planner.store.journal"],
+        "python -c 'import planner.service.planner, planner.store.journal'":
+            [PY, "-c", "import planner.service.planner, planner.store.journal"],
         "acuplan --help (click + every CLI module, no journal)": [PY, "-m", "planner", "--help"],
         "today_view without click (service + store + load + rules)": [PY, "-c", LOAD, j],
         "acuplan status": [PY, "-m", "planner", "--db", j, "--today", TODAY, "status"],

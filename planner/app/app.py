@@ -18,11 +18,11 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from planner.service import BadInput, Planner, Refused
+from planner.service.planner import BadInput, Planner, Refused
 from planner.store.errors import JournalUnreadable, StoreError
 from planner.store.journal import Journal
 
-from .screens.today import TodayScreen
+from planner.app.screens.today import TodayScreen
 
 # mode name -> (module, class) of the sections besides Today, imported on first use.
 LAZY_SECTIONS: dict[str, tuple[str, str]] = {
@@ -55,7 +55,7 @@ def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
 
 def _acuplan_commands():
     """The palette provider, imported when the palette first opens (textual.command is slow)."""
-    from .commands import AcuplanCommands
+    from planner.app.commands import AcuplanCommands
 
     return AcuplanCommands
 
@@ -66,7 +66,7 @@ class AcuplanApp(App):
     TITLE = "acuplan"
     # The record screens (routines, journal, history, settings, forms) bring their own
     # records.tcss when first shown, so start-up parses only what Today needs.
-    CSS_PATH = ["app.tcss"]
+    CSS_PATH = ["css/app.tcss"]
     COMMANDS = App.COMMANDS | {_acuplan_commands}
     # Today is the default screen, not a mode: Textual restyles the whole app when it
     # makes a mode's first screen (~40 ms at start-up, measured on a minimal app).
@@ -137,7 +137,7 @@ class AcuplanApp(App):
             self.theme = name
 
     def open_first_run(self) -> None:
-        from .screens.first_run import FirstRunScreen
+        from planner.app.screens.first_run import FirstRunScreen
 
         if self._first_run_open:
             return
@@ -172,7 +172,7 @@ class AcuplanApp(App):
         file as it is at start, else None: the first frame needs no records then. Read once;
         Today loads the records right after that frame."""
         if self._start is _UNREAD:
-            from planner import status_cache
+            from planner.store import status_cache
 
             try:
                 self._start = status_cache.for_app(str(self.journal_path), self.today)
@@ -191,7 +191,7 @@ class AcuplanApp(App):
         self._answers_for = sig
 
         def keep() -> None:
-            from planner import status_cache
+            from planner.store import status_cache
 
             try:
                 status_cache.keep(self.planner, view)
@@ -245,7 +245,7 @@ class AcuplanApp(App):
     # ------------------------------------------------------------- errors
 
     def show_store_error(self, exc: StoreError) -> None:
-        from .screens.error import ErrorScreen
+        from planner.app.screens.error import ErrorScreen
 
         if isinstance(self.screen, ErrorScreen):
             self.screen.set_error(exc)
@@ -259,14 +259,14 @@ class AcuplanApp(App):
         self.push_screen(ErrorScreen(exc))
 
     def _update_error_screen(self, exc: StoreError) -> None:
-        from .screens.error import ErrorScreen
+        from planner.app.screens.error import ErrorScreen
 
         self.store_error = exc
         if isinstance(self.screen, ErrorScreen):
             self.screen.set_error(exc)
 
     def _clear_store_error(self) -> None:
-        from .screens.error import ErrorScreen
+        from planner.app.screens.error import ErrorScreen
 
         self.store_error = None
         if isinstance(self.screen, ErrorScreen):
@@ -349,7 +349,7 @@ class AcuplanApp(App):
         self.exit()
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from planner.app.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -370,7 +370,7 @@ class AcuplanApp(App):
         """Check today's rules and open the guided session, or show why not. A routine
         that a caution or an excluded zone cuts under 5 minutes is refused with that
         reason, and the builder is offered."""
-        from .screens.session import SessionScreen, prepare_routine
+        from planner.app.screens.session import SessionScreen, prepare_routine
 
         try:
             fit = self.planner.routine_fit(routine.id, self.today)
@@ -392,7 +392,7 @@ class AcuplanApp(App):
 
     def refuse_routine(self, routine, reasons, when: str) -> None:
         """Say why a routine cannot be done (the zone or caution named), offer the builder."""
-        from .widgets.choice import Choice, ChoiceScreen
+        from planner.app.widgets.choice import Choice, ChoiceScreen
 
         name = getattr(routine, "name", None) or str(routine)
         paragraphs = [f"{r.rule}: {r.message}" for r in reasons]
@@ -423,7 +423,7 @@ class AcuplanApp(App):
 
     def open_skin_form(self, kind: str, session_id: str | None = None, record=None,
                        callback=None) -> None:
-        from .screens.journal import SkinFormScreen, todays_checkin
+        from planner.app.screens.journal import SkinFormScreen, todays_checkin
 
         if kind == "checkin" and record is None:  # one per date: today's is edited
             try:
@@ -434,7 +434,7 @@ class AcuplanApp(App):
         self._push_form(SkinFormScreen(kind, session_id=session_id, record=record), callback)
 
     def open_activity_form(self, table: str) -> None:
-        from .screens.journal import ActivityFormScreen
+        from planner.app.screens.journal import ActivityFormScreen
 
         self._push_form(ActivityFormScreen(table))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .models import History
+from planner.domain.models import History
 
 AVOID = "avoid retinoids, acids, scrubs and peels today"
 

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Protocol
 
-from .models import Exclusion, Profile
-from .routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step, profile_conditions, routine_zone
-from .values import frozen, replace
-from .vocabulary import CONCERNS, TECHNIQUES
+from planner.domain.models import Exclusion, Profile
+from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step, profile_conditions, routine_zone
+from planner.domain.values import frozen, replace
+from planner.domain.vocabulary import CONCERNS, TECHNIQUES
 
 # Traditionally avoided in pregnancy, whether or not the catalog flags them.
 PREGNANCY_AVOIDED = ("LI4", "SP6", "GB21", "BL60", "BL67")

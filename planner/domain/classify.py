@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import SkinRecord
+    from planner.domain.models import SkinRecord
 
 RED_FLAGS = frozenset({
     "pus", "fever", "spreading-redness", "faint", "lip-tongue-throat-swelling",

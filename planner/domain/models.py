@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, Iterable
 
-from .values import MISSING, fields, frozen, replace
-from .vocabulary import class_rank
+from planner.domain.values import MISSING, fields, frozen, replace
+from planner.domain.vocabulary import class_rank
 
 
 def iso(d: date | None) -> str | None:
@@ -147,7 +147,7 @@ class SkinRecord:
         d = self.__dict__
         c = d.get("_cls")
         if c is None:
-            from .classify import classify
+            from planner.domain.classify import classify
 
             c = d["_cls"] = classify(self)
         return c

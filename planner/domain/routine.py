@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from .values import frozen
+from planner.domain.values import frozen
 
 MIN_ROUTINE_SECONDS = 300  # no routine, shipped, user or built, lasts under 5 minutes
 

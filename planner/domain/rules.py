@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from functools import cached_property
 from operator import attrgetter
 
-from .models import History, Plan, Reason, Session, Settings, SkinRecord
-from .values import frozen
-from .vocabulary import class_rank
+from planner.domain.models import History, Plan, Reason, Session, Settings, SkinRecord
+from planner.domain.values import frozen
+from planner.domain.vocabulary import class_rank
 
 MIN_MINUTES = 5
 STARTER_CAP = 10

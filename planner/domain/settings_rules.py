@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .models import Settings
-from .values import fields, frozen, replace
+from planner.domain.models import Settings
+from planner.domain.values import fields, frozen, replace
 
 
 @frozen

@@ -9,9 +9,9 @@ from itertools import accumulate
 from math import sqrt
 from operator import attrgetter
 
-from .models import History, Settings
-from .rules import Engine
-from .values import frozen
+from planner.domain.models import History, Settings
+from planner.domain.rules import Engine
+from planner.domain.values import frozen
 
 
 @frozen

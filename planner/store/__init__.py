@@ -14,10 +14,10 @@
     errors.py      the errors and their exit codes
 """
 
-from .errors import (ImportRefused, JournalBusy, JournalUnreadable, JournalWriteError,
+from planner.store.errors import (ImportRefused, JournalBusy, JournalUnreadable, JournalWriteError,
                      NewerSchema, RecordNotFound, StoreError, UnknownVersion)
-from .journal import Journal, Tx
-from .migrations import CURRENT_SCHEMA
+from planner.store.journal import Journal, Tx
+from planner.store.migrations import CURRENT_SCHEMA
 
 __all__ = [
     "Journal", "Tx", "CURRENT_SCHEMA", "StoreError", "JournalUnreadable", "NewerSchema",

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import layout
+from planner.store import layout
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import atomic
-from .errors import ImportRefused, JournalNotDurable, JournalWriteError
-from .migrations import CURRENT_SCHEMA, META, migrate
-from .reader import BadJournal, check_tables
+from planner.store import atomic
+from planner.store.errors import ImportRefused, JournalNotDurable, JournalWriteError
+from planner.store.migrations import CURRENT_SCHEMA, META, migrate
+from planner.store.reader import BadJournal, check_tables
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from planner.store.journal import Journal
 
 FORMAT_KEY = "acuplan_export"
 FORMAT_VERSION = 1

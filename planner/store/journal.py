@@ -17,13 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import atomic, codec, reader
-from .errors import JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema
-from .lock import locked, timeout_from_env
-from .migrations import CURRENT_SCHEMA, META, Raw
-from .rotation import Rotation
-from .state import Doc, Index, Snapshot, State
-from .tx import Tx
+from planner.store import atomic, codec, reader
+from planner.store.errors import JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema
+from planner.store.lock import locked, timeout_from_env
+from planner.store.migrations import CURRENT_SCHEMA, META, Raw
+from planner.store.rotation import Rotation
+from planner.store.state import Doc, Index, Snapshot, FileState
+from planner.store.tx import Tx
 
 __all__ = ["Journal", "Tx"]
 
@@ -36,7 +36,7 @@ class Journal:
         self.path = Path(path)
         self.lock_timeout = timeout_from_env() if lock_timeout is None else float(lock_timeout)
         self.clock = clock or date.today
-        self._state: State | None = None
+        self._state: FileState | None = None
         self.writes = 0  # files this object has written (the journal replaced)
         self._mutex = threading.Lock()
         self._local = threading.local()
@@ -131,7 +131,7 @@ class Journal:
 
     # -- internals -------------------------------------------------------
 
-    def _current(self) -> State:
+    def _current(self) -> FileState:
         """The parse of the file as it is now (cached while its signature holds)."""
         try:
             sig: Any = reader.signature_of(os.stat(self.path))
@@ -149,21 +149,21 @@ class Journal:
         except reader.BadJournal as e:
             raise JournalUnreadable(self.path, e.reason, self._newest()) from None
         if loaded is None:
-            state = State(None, {}, CURRENT_SCHEMA)
+            state = FileState(None, {}, CURRENT_SCHEMA)
         else:
-            state = State(loaded.signature, loaded.raw, loaded.schema_on_disk)
+            state = FileState(loaded.signature, loaded.raw, loaded.schema_on_disk)
         self._state = state
         return state
 
     def _newest(self) -> Path | None:
-        from .versions import newest_readable
+        from planner.store.versions import newest_readable
 
         try:
             return newest_readable(self.path)
         except OSError:
             return None
 
-    def _commit(self, state: State, data: Raw, index: dict[str, Index]) -> None:
+    def _commit(self, state: FileState, data: Raw, index: dict[str, Index]) -> None:
         if META not in data:
             data[META] = {"1": {"schema_version": CURRENT_SCHEMA}}
         payload = codec.encode(data)
@@ -179,7 +179,7 @@ class Journal:
         except atomic.NotDurable as e:
             rotation.prune()
             with self._mutex:
-                self._state = State(reader.signature_of(e.stat), data, CURRENT_SCHEMA, index)
+                self._state = FileState(reader.signature_of(e.stat), data, CURRENT_SCHEMA, index)
                 self.writes += 1
             raise JournalNotDurable(self.path, e) from e
         except OSError as e:
@@ -188,5 +188,5 @@ class Journal:
             raise JournalWriteError(self.path, e) from e
         rotation.prune()
         with self._mutex:
-            self._state = State(reader.signature_of(st), data, CURRENT_SCHEMA, index)
+            self._state = FileState(reader.signature_of(st), data, CURRENT_SCHEMA, index)
             self.writes += 1

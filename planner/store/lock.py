@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import layout
-from .atomic import FILE_MODE
-from .errors import JournalBusy, JournalWriteError
+from planner.store import layout
+from planner.store.atomic import FILE_MODE
+from planner.store.errors import JournalBusy, JournalWriteError
 
 DEFAULT_TIMEOUT = 10.0
 

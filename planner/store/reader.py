@@ -11,8 +11,8 @@ from pathlib import Path
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from . import codec
-from .migrations import CURRENT_SCHEMA, META, Raw, migrate
+from planner.store import codec
+from planner.store.migrations import CURRENT_SCHEMA, META, Raw, migrate
 
 Signature = tuple[int, int, int, int]
 

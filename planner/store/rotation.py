@@ -19,7 +19,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from . import atomic, layout
+from planner.store import atomic, layout
 
 KEEP_PREVIOUS = 5
 KEEP_DAILY = 7

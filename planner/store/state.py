@@ -1,6 +1,6 @@
 """One parse of the journal file, shared read-only by snapshots and transactions.
 
-A `State` is never mutated once published (its lazily built caches only
+A `FileState` is never mutated once published (its lazily built caches only
 grow), so snapshots handed out earlier stay valid after later writes.
 """
 
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .migrations import CURRENT_SCHEMA, META, Raw
-from .reader import Signature
+from planner.store.migrations import CURRENT_SCHEMA, META, Raw
+from planner.store.reader import Signature
 
 Doc = dict[str, Any]
 Snapshot = dict[str, list[Doc]]
 
 
-class State:
+class FileState:
     """One parse of the file; never mutated once published."""
 
     __slots__ = ("signature", "raw", "schema_on_disk", "_view", "_index")

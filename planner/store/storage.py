@@ -15,7 +15,7 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from .migrations import Raw
+from planner.store.migrations import Raw
 
 
 class BufferedStorage(Storage):

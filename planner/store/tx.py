@@ -12,11 +12,11 @@ from typing import Any
 
 from tinydb.table import Document
 
-from . import codec
-from .errors import RecordNotFound
-from .migrations import META, Raw
-from .state import Doc, Index, State
-from .storage import open_db
+from planner.store import codec
+from planner.store.errors import RecordNotFound
+from planner.store.migrations import META, Raw
+from planner.store.state import Doc, Index, FileState
+from planner.store.storage import open_db
 
 
 class Tx:
@@ -27,9 +27,9 @@ class Tx:
     docs returned are shallow copies: do not mutate nested lists/dicts.
     """
 
-    def __init__(self, state: State) -> None:
+    def __init__(self, state: FileState) -> None:
         self._db, self._storage = open_db(state.raw)
-        self._base: State | None = state  # None once replace_all dropped it
+        self._base: FileState | None = state  # None once replace_all dropped it
         self._own: dict[str, Index] = {}   # indexes this transaction changed
         self._migrating = state.needs_migration
         self._open = True

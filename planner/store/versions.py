@@ -18,12 +18,12 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from . import atomic, layout, reader
-from .errors import (
+from planner.store import atomic, layout, reader
+from planner.store.errors import (
     JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema, UnknownVersion,
 )
-from .lock import locked, timeout_from_env
-from .migrations import CURRENT_SCHEMA, META
+from planner.store.lock import locked, timeout_from_env
+from planner.store.migrations import CURRENT_SCHEMA, META
 
 _RANK = {layout.PREVIOUS: 0, layout.DAILY: 1, layout.PRE_MIGRATION: 2}
 

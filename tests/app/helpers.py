@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-from planner.service import Planner
+from planner.service.planner import Planner
 
 TODAY = date(2026, 12, 1)
 SIZE = (80, 24)

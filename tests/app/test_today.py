@@ -127,7 +127,7 @@ async def test_help_lists_keys_of_every_section(tmp_path):
 async def test_today_leaves_the_status_answers_for_the_prompt(tmp_path):
     import json
 
-    from planner import cli_output as out
+    from planner.cli import output as out
 
     app = make_app(tmp_path, products=[("retinoid", days(-1))])
     cache = journal_file(tmp_path).with_name("journal.json.status-cache")
@@ -173,7 +173,7 @@ async def test_back_to_today_from_another_section_is_the_same_screen_refreshed(t
 async def test_first_frame_comes_from_the_stored_answers_then_the_records_load(tmp_path):
     from textual import events
 
-    from planner import status_cache
+    from planner.store import status_cache
     from planner.app.app import AcuplanApp
 
     path = journal_file(tmp_path)
@@ -200,7 +200,7 @@ async def test_first_frame_comes_from_the_stored_answers_then_the_records_load(t
 
 
 async def test_stored_answers_for_another_state_of_the_journal_are_not_used(tmp_path):
-    from planner import status_cache
+    from planner.store import status_cache
 
     path = journal_file(tmp_path)
     make_app(tmp_path)

@@ -6,8 +6,8 @@ import sys
 
 from click.testing import CliRunner
 
-from planner import service
-from planner.cli import main
+from planner.service import planner as service
+from planner.cli.main import main
 
 
 def _invoke(journal_path, *args):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.cli import main
+from planner.cli.main import main
 from planner.domain.vocabulary import (
     CONCERNS, EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, TECHNIQUES, ZONES,

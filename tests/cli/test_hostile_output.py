@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from planner.cli_output import _UNSAFE
+from planner.cli.output import _UNSAFE
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"
 HOSTILE = f"note {OSC52} \x9b31m \u202egnp.exe \x7f end"
@@ -94,7 +94,7 @@ def test_import_refuses_what_is_not_a_plain_file_of_export_size(acu, tmp_path, m
 
 @pytest.mark.parametrize("args", [("--db", ""), ("--db", "  ")])
 def test_an_empty_db_is_bad_input(acu, args):
-    from planner.cli import main
+    from planner.cli.main import main
 
     r = acu.runner.invoke(main, [*args, "--today", "2026-12-01", "status"])
     assert r.exit_code == 2 and "--db is empty" in r.stderr
@@ -105,7 +105,7 @@ def test_an_empty_db_is_bad_input(acu, args):
 
 
 def test_an_empty_acuplan_db_is_bad_input(acu, monkeypatch):
-    from planner.cli import main
+    from planner.cli.main import main
 
     monkeypatch.setenv("ACUPLAN_DB", "")
     r = acu.runner.invoke(main, ["--today", "2026-12-01", "checkin"])

@@ -138,7 +138,7 @@ def test_dates_are_exactly_yyyy_mm_dd_from_1900_to_2199(acu, bad):
 
 def test_today_from_the_environment_is_checked_too(acu, monkeypatch):
     monkeypatch.setenv("ACUPLAN_TODAY", "2026-W49-2")
-    r = acu.runner.invoke(__import__("planner.cli", fromlist=["main"]).main,
+    r = acu.runner.invoke(__import__("planner.cli.main", fromlist=["main"]).main,
                           ["--db", str(acu.path), "status"])
     assert r.exit_code == 2 and "ACUPLAN_TODAY" in r.stderr
 

@@ -54,7 +54,7 @@ def test_exit_codes_in_a_real_process(journal_path):
 def test_reading_commands_never_import_textual(journal_path, args):
     code = (
         "import sys\n"
-        "from planner.cli import main\n"
+        "from planner.cli.main import main\n"
         f"args = ['--db', {str(journal_path)!r}, '--today', '2026-12-01', *{args!r}]\n"
         "try:\n"
         "    main(args, standalone_mode=False)\n"
@@ -62,8 +62,8 @@ def test_reading_commands_never_import_textual(journal_path, args):
         "    pass\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "assert not bad, bad\n"
-        "heavy = ('tomllib', 'csv', 'planner.library', 'planner.app', 'planner.cli_library',\n"
-        "         'planner.cli_data')\n"
+        "heavy = ('tomllib', 'csv', 'planner.library', 'planner.app', 'planner.cli.library',\n"
+        "         'planner.cli.data')\n"
         "heavy = sorted(m for m in heavy if m in sys.modules)\n"
         "assert not heavy, heavy\n"
         "print('clean')\n"
@@ -73,8 +73,8 @@ def test_reading_commands_never_import_textual(journal_path, args):
     assert r.stdout.strip().endswith("clean")
 
 
-@pytest.mark.parametrize("command,entry", [("status", "planner.cli_fast"),
-                                           ("streak", "planner.cli")])
+@pytest.mark.parametrize("command,entry", [("status", "planner.cli.fast"),
+                                           ("streak", "planner.cli.main")])
 def test_status_importtime_has_no_textual(journal_path, command, entry):
     r = _run(["-X", "importtime", "-m", "planner", "--db", str(journal_path), "--today",
               "2026-12-01", command])
@@ -130,7 +130,7 @@ def test_undecodable_argument_bytes_are_bad_input(journal_path):
 # ------------------------------------------------------------------ the click-free status path
 
 def _fast(args) -> subprocess.CompletedProcess:
-    code = ("import sys\nfrom planner.cli_fast import run\n"
+    code = ("import sys\nfrom planner.cli.fast import run\n"
             f"try:\n    run({args!r})\nexcept SystemExit as e:\n    code = e.code\n"
             "sys.stderr.write('CLICK=%s\\n' % ('click' in sys.modules))\n"
             "sys.exit(code)\n")

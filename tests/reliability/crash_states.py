@@ -266,7 +266,7 @@ def _tears(op: Op, fine: bool, rng: random.Random) -> Iterator[tuple[tuple[int, 
 
 
 @dataclass
-class State:
+class CrashState:
     image: Image
     k: int             # operations before the power loss
     extreme: bool      # kept nothing pending, or everything
@@ -285,7 +285,7 @@ class Trace:
                                                  rng=random.Random(0), everything=True))
 
     def states(self, k: int, *, fine: bool, rng: random.Random,
-               everything: bool = False) -> Iterator[State]:
+               everything: bool = False) -> Iterator[CrashState]:
         """Every state a power loss after `k` operations may leave (with repeats)."""
         ops = self.ops[:k]
         last_dir_sync: dict[str, int] = {}
@@ -346,7 +346,7 @@ class Trace:
                     c == len(choices[i]) - 1 for i, c in zip(varying, pick))
                 links = {n: t for n, t in self.initial.links.items()
                          if not posixpath.dirname(n) or posixpath.dirname(n) in names}
-                yield State(Image(names, data, mt, links), k, none or every)
+                yield CrashState(Image(names, data, mt, links), k, none or every)
 
 
 def _apply_dir(names: dict[str, int | None], op: Op) -> None:

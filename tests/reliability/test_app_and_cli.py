@@ -22,7 +22,7 @@ from reliability_support import generator, run_cli  # noqa: E402
 
 pytest.importorskip("textual")
 
-from planner.service import Planner  # noqa: E402
+from planner.service.planner import Planner  # noqa: E402
 from planner.store import Journal  # noqa: E402
 from tests.app.helpers import record_notes, text_of, wait_for  # noqa: E402
 

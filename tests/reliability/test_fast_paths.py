@@ -20,7 +20,7 @@ from reliability_support import generator  # noqa: E402
 
 from planner.domain import models  # noqa: E402
 from planner.domain.models import Exclusion, Reason, parse_iso  # noqa: E402
-from planner.records import SINGLES, TABLES  # noqa: E402
+from planner.service.tables import SINGLES, TABLES  # noqa: E402
 
 
 def original_from_doc(cls, doc):  # models.from_doc as it was, verbatim
@@ -80,7 +80,7 @@ def test_from_doc_on_arbitrary_docs(doc, cls):
 
 def test_engine_ranks_equal_the_records_own():
     from planner.domain.rules import Engine
-    from planner.records import state_from
+    from planner.service.tables import state_from
 
     tables = generator().make_tables(3, seed=9)
     st_ = state_from(lambda t: tables.get(t, []))
@@ -137,7 +137,7 @@ def test_an_engine_moved_to_another_day_answers_as_one_built_for_it():
 
     from planner.domain.rules import Engine
     from planner.domain.streaks import compute_streaks
-    from planner.records import state_from
+    from planner.service.tables import state_from
 
     tables = generator().make_tables(2, seed=11)
     st_ = state_from(lambda t: tables.get(t, []))
@@ -240,9 +240,9 @@ def test_the_stored_today_view_is_the_view(tmp_path):
     import json
     from datetime import timedelta
 
-    from planner.service import Planner
+    from planner.service.planner import Planner
     from planner.store.journal import Journal
-    from planner.view_docs import view_from_doc, view_to_doc
+    from planner.service.view_docs import view_from_doc, view_to_doc
 
     tables = generator().make_tables(2, seed=21)
     raw = {name: {str(i + 1): doc for i, doc in enumerate(docs)} for name, docs in tables.items()}

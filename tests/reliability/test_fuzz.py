@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_support import ROOT, generator  # noqa: E402
 
-from planner.cli import main  # noqa: E402
+from planner.cli.main import main  # noqa: E402
 from planner.domain.vocabulary import (  # noqa: E402
     ACTIONS, CONCERNS, FLAGS, FORBIDDEN_ZONES, PRESSURES, PRODUCT_KINDS, SIDES, TECHNIQUES, ZONES,
 )

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_support import dir_state, run_cli  # noqa: E402
 
-from planner.cli import main  # noqa: E402
+from planner.cli.main import main  # noqa: E402
 from planner.store.migrations import CURRENT_SCHEMA  # noqa: E402
 from planner.store import Journal  # noqa: E402
 

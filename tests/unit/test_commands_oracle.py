@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from planner.domain.rules import Engine
 from planner.domain.settings_rules import RANGES
 from planner.domain.streaks import compute_streaks
-from planner.service import COMMANDS, BadInput, Planner, Refused
+from planner.service.planner import COMMANDS, BadInput, Planner, Refused
 from planner.store.errors import ImportRefused, UnknownVersion
 from planner.store.journal import Journal
 

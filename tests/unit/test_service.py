@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from planner.service import BadInput, Planner, Refused
+from planner.service.planner import BadInput, Planner, Refused
 from planner.store.journal import Journal
 
 

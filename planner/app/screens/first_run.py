@@ -9,10 +9,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from ..widgets.ticks import TickCheckbox
+from planner.app.widgets.ticks import TickCheckbox
 
 from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS
-from planner.service import BadInput, Refused
+from planner.service.planner import BadInput, Refused
 from planner.store.errors import StoreError
 
 NOTICE_TITLE = "Before you start: safety notice"
@@ -172,7 +172,7 @@ class FirstRunScreen(Screen):
     def _recent_answers(self) -> tuple[list[tuple[str, str, object]], bool]:
         """(planner method, kind, date) for each ticked recent injectable / procedure; False
         when a date is missing or wrong (shown under it)."""
-        from ..widgets.rec_forms import parse_day
+        from planner.app.forms.dialogs import parse_day
 
         out, ok = [], True
         for field, (word, kinds, method, _, _) in RECENT.items():

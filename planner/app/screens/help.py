@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from .first_run import NOTICE_TITLE, SAFETY_NOTICE
+from planner.app.screens.first_run import NOTICE_TITLE, SAFETY_NOTICE
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Everywhere", (
@@ -84,7 +84,7 @@ def live_keys(app=None):
     """KEYS, with each section's rows read from its screen's own bindings."""
     import importlib
 
-    from ..app import LAZY_SECTIONS
+    from planner.app.app import LAZY_SECTIONS
 
     out = []
     by_title = {title: mode for mode, title in LAZY_TITLES.items()}

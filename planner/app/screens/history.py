@@ -19,10 +19,10 @@ from textual.widgets import (
 )
 from textual_plotext import PlotextPlot
 
-from ...domain.streaks import score_series
-from ..widgets.rec_forms import RECORDS_CSS, FieldError, guard, parse_day
-from ..widgets.rec_heatmap import LEGEND, HeatMap
-from .journal import TYPE_FILTERS, item_summary
+from planner.domain.streaks import score_series
+from planner.app.forms.dialogs import RECORDS_CSS, FieldError, guard, parse_day
+from planner.app.widgets.heatmap import LEGEND, HeatMap
+from planner.app.screens.journal import TYPE_FILTERS, item_summary
 
 MAX_ROWS = 1000        # newest records in the table
 MAX_BARS = 40          # sessions in the minutes chart

@@ -24,20 +24,20 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from ...domain.classify import red_flag_advice
-from ...domain.models import OUTCOMES, SkinRecord, from_doc
-from ...domain.vocabulary import (
+from planner.domain.classify import red_flag_advice
+from planner.domain.models import OUTCOMES, SkinRecord, from_doc
+from planner.domain.vocabulary import (
     FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS, PRODUCT_KINDS,
     REDNESS_SWELLING_ANCHORS, ZONES,
 )
-from ...service import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
-from ...store.errors import StoreError
-from ..widgets.rec_forms import (
+from planner.service.planner import MAX_LOG_MINUTES, BadInput, Refused, SkinResult
+from planner.store.errors import StoreError
+from planner.app.forms.dialogs import (
     RECORDS_CSS, ConfirmScreen, FieldError, FormModal, MessageScreen, clear_errors, error_text,
     guard, note_error, parse_day, parse_int, show_errors,
 )
-from ..widgets.tables import cursor_row_key
-from ..widgets.ticks import TickCheckbox, TickSelectionList
+from planner.app.widgets.tables import cursor_row_key
+from planner.app.widgets.ticks import TickCheckbox, TickSelectionList
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -339,7 +339,7 @@ class SkinFormScreen(FormModal):
 
     @staticmethod
     def _flag_selections(chosen) -> list[Selection]:
-        from ...domain.classify import RED_FLAGS
+        from planner.domain.classify import RED_FLAGS
 
         return [Selection(f"{'▲ ' if f in RED_FLAGS else '  '}{f}", f, f in chosen)
                 for f in FLAGS]

@@ -11,16 +11,16 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from planner.service import MIN_MINUTES, BadInput, Refused
+from planner.service.planner import MIN_MINUTES, BadInput, Refused
 from planner.store.errors import StoreError
 
-from .section import RefreshOnResume
+from planner.app.screens.section import RefreshOnResume
 
-from ..widgets.calendar import (
+from planner.app.widgets.calendar import (
     MonthCalendar, add_months, cell_status, legend_content, status_look,
 )
-from ..widgets.reasons import ReasonsList
-from .today import first_allowed_for, long_date, short_date
+from planner.app.widgets.reasons import ReasonsList
+from planner.app.screens.today import first_allowed_for, long_date, short_date
 
 
 def dropped_words(dropped) -> str:

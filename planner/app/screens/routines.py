@@ -20,13 +20,13 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from ...domain.routine import Routine
-from ...domain.vocabulary import CONCERNS, TECHNIQUES
-from ...service import BadInput
-from ..widgets.rec_forms import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
-from ..widgets.tables import cursor_row_key
-from ..widgets.ticks import TickSelectionList
-from ..widgets.rec_routine import TECHNIQUE_WORDS, RoutineView
+from planner.domain.routine import Routine
+from planner.domain.vocabulary import CONCERNS, TECHNIQUES
+from planner.service.planner import BadInput
+from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
+from planner.app.widgets.tables import cursor_row_key
+from planner.app.widgets.ticks import TickSelectionList
+from planner.app.widgets.routine_view import TECHNIQUE_WORDS, RoutineView
 
 MIN_BUILD_MINUTES = 5
 MAX_BUILD_MINUTES = 30
@@ -319,7 +319,7 @@ class BuilderScreen(Screen[str | None]):
         return name or None
 
     def build(self, name: str | None = None):
-        from ...domain.builder import build_routine
+        from planner.domain.builder import build_routine
 
         minutes = self._minutes()
         if minutes is None:
@@ -417,7 +417,7 @@ class BuilderScreen(Screen[str | None]):
             err.show("nothing to save: no safe steps for this choice")
             return
         routine = result.routine
-        from ...library.loader import user_routine_files
+        from planner.library.loader import user_routine_files
 
         folder = self.app.planner.user_routines_dir
         # the file that holds this id may have another name: saving beside it would leave
@@ -437,7 +437,7 @@ class BuilderScreen(Screen[str | None]):
         self._write(routine)
 
     def _write(self, routine: Routine, file_name: str | None = None) -> None:
-        from ...library import save_user_routine
+        from planner.library import save_user_routine
 
         err = self.query_one("#err-name", FieldError)
         try:

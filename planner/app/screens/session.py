@@ -18,10 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Digits, Footer, Header, ProgressBar, Static
 
 from planner.domain.values import replace
-from planner.service import BadInput, Refused
+from planner.service.planner import BadInput, Refused
 from planner.store.errors import StoreError
 
-from ..widgets.choice import Choice, ChoiceScreen
+from planner.app.widgets.choice import Choice, ChoiceScreen
 
 AFTERCARE = (
     "For the next 2 days avoid retinoids, acids, scrubs and peels, and give the skin a rest.",

@@ -18,15 +18,15 @@ from textual.widgets import (
     TabPane,
 )
 
-from ...domain.settings_rules import RANGES, SettingsError, apply_settings
-from ...domain.vocabulary import EXCLUSION_REASONS, ZONES
-from ...service import BadInput
-from ...store.errors import StoreError
-from ..widgets.rec_forms import (
+from planner.domain.settings_rules import RANGES, SettingsError, apply_settings
+from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
+from planner.service.planner import BadInput
+from planner.store.errors import StoreError
+from planner.app.forms.dialogs import (
     RECORDS_CSS, FieldError, clear_errors, guard, parse_day, show_errors,
 )
-from ..widgets.tables import cursor_row_key
-from ..widgets.ticks import TickCheckbox
+from planner.app.widgets.tables import cursor_row_key
+from planner.app.widgets.ticks import TickCheckbox
 
 PROFILE_FIELDS = (
     ("pregnant", "Pregnant", "points avoided in pregnancy are left out"),

@@ -12,13 +12,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.service import BadInput, Refused
+from planner.service.planner import BadInput, Refused
 from planner.store.errors import StoreError
 
-from .section import RefreshOnResume
+from planner.app.screens.section import RefreshOnResume
 
-from ..widgets.choice import Choice, ChoiceScreen
-from ..widgets.reasons import ReasonsList, reason_until
+from planner.app.widgets.choice import Choice, ChoiceScreen
+from planner.app.widgets.reasons import ReasonsList, reason_until
 
 SEARCH_DAYS = 400
 

@@ -15,25 +15,25 @@ from datetime import date
 
 import click
 
-from . import cli_output as out
-from .cli_base import (
+from planner.cli import output as out
+from planner.cli.base import (
     CONTEXT_SETTINGS, DATE, EXIT_INTERNAL, EXIT_REFUSED, AcuGroup, Env, Whole, check_text,
     json_option, pass_env,
 )
-from .domain.models import OUTCOMES
-from .domain.vocabulary import (
+from planner.domain.models import OUTCOMES
+from planner.domain.vocabulary import (
     FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS, PRODUCT_KINDS, ZONES,
 )
-from .service import MAX_LOG_MINUTES, BadInput
+from planner.service.planner import MAX_LOG_MINUTES, BadInput
 
 LAZY_COMMANDS = {
-    "routines": "planner.cli_library:routines",
-    "profile": "planner.cli_library:profile",
-    "exclude": "planner.cli_library:exclude",
-    "include": "planner.cli_library:include",
-    "export": "planner.cli_data:export_cmd",
-    "import": "planner.cli_data:import_cmd",
-    "restore": "planner.cli_data:restore_cmd",
+    "routines": "planner.cli.library:routines",
+    "profile": "planner.cli.library:profile",
+    "exclude": "planner.cli.library:exclude",
+    "include": "planner.cli.library:include",
+    "export": "planner.cli.data:export_cmd",
+    "import": "planner.cli.data:import_cmd",
+    "restore": "planner.cli.data:restore_cmd",
 }
 
 
@@ -66,7 +66,7 @@ def _after_command(ctx: click.Context, *_result, **_options) -> None:
     env = ctx.obj
     planner = env.loaded_planner if isinstance(env, Env) else None
     if planner is not None and planner.journal.writes:
-        from . import status_cache
+        from planner.store import status_cache
 
         try:
             status_cache.refresh(planner)
@@ -88,7 +88,7 @@ def _print_version(ctx: click.Context) -> None:
 def _start_app(env: Env) -> None:
     path, today = env.path, env.today
     try:
-        from .app.app import run_app  # Textual is imported only here
+        from planner.app.app import run_app  # Textual is imported only here
     except ImportError as e:
         out.error(f"the terminal app cannot start ({e}); the commands still work: "
                   "see `acuplan --help`")
@@ -137,7 +137,7 @@ def check(env: Env, day: date, minutes: int | None, routine_id: str | None,
     v = env.planner.check(day, minutes)
     fit = env.planner.routine_fit(routine_id, day) if routine_id is not None else None
     if fit is not None and not fit.fits:
-        from .domain.values import replace
+        from planner.domain.values import replace
 
         v = replace(v, allowed=False, reasons=(*v.reasons, *fit.reasons))
     if as_json:
@@ -196,7 +196,7 @@ def next_cmd(env: Env, as_json: bool) -> None:
 # ------------------------------------------------------------------ plans
 
 def _find_routine(env: Env, routine_id: str):
-    from .cli_library import find_routine
+    from planner.cli.library import find_routine
 
     return find_routine(env.user_routines_dir, routine_id)
 

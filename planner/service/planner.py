@@ -15,24 +15,24 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .domain.advice import advice_for
-from .domain.classify import red_flag_advice
-from .domain.models import (
+from planner.domain.advice import advice_for
+from planner.domain.classify import red_flag_advice
+from planner.domain.models import (
     OUTCOMES, Exclusion, History, Pause, Plan, Profile, Reason, Session, Settings, SkinRecord,
     from_doc, to_doc,
 )
-from .domain.rules import MIN_MINUTES, Engine, Verdict
-from .domain.settings_rules import SettingsError, apply_settings
-from .domain.streaks import StreakInfo, compute_streaks
-from .domain.values import frozen, replace
-from .domain.vocabulary import (
+from planner.domain.rules import MIN_MINUTES, Engine, Verdict
+from planner.domain.settings_rules import SettingsError, apply_settings
+from planner.domain.streaks import StreakInfo, compute_streaks
+from planner.domain.values import frozen, replace
+from planner.domain.vocabulary import (
     EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, ZONES,
 )
 from operator import attrgetter
-from .domain.vocabulary import class_rank
-from .records import TABLES, TYPE_OF_TABLE, BadRecord, State, doc_of, record_type, state_from
-from .store.errors import BadRecordInJournal
+from planner.domain.vocabulary import class_rank
+from planner.service.tables import TABLES, TYPE_OF_TABLE, BadRecord, Records, doc_of, record_type, state_from
+from planner.store.errors import BadRecordInJournal
 
 MAX_LOG_MINUTES = 180
 NOTE_LIMIT = 2000
@@ -229,7 +229,7 @@ class Planner:
     def __init__(self, journal, today: date):
         self.journal = journal
         self.today = today
-        self._cache: tuple[Any, State, Engine] | None = None
+        self._cache: tuple[Any, Records, Engine] | None = None
 
     def on(self, day: date) -> "Planner":
         """The same journal seen from another day; the records already loaded are shared."""
@@ -249,14 +249,14 @@ class Planner:
     def user_routines_dir(self) -> Path:
         return self.data_dir / "routines"
 
-    def _state_of(self, all_docs, same: State | None = None,
-                  unchanged: frozenset[str] = frozenset()) -> State:
+    def _state_of(self, all_docs, same: Records | None = None,
+                  unchanged: frozenset[str] = frozenset()) -> Records:
         """The records as domain values; a record the rules cannot use makes the journal
         unusable (exit 4, the app's error screen), as a damaged file does."""
         try:
             return state_from(all_docs, same=same, unchanged=unchanged)
         except BadRecord as e:
-            from .store.versions import newest_readable
+            from planner.store.versions import newest_readable
 
             try:
                 newest = newest_readable(Path(self.journal.path))
@@ -264,7 +264,7 @@ class Planner:
                 newest = None
             raise BadRecordInJournal(Path(self.journal.path), str(e), newest) from None
 
-    def _load(self) -> tuple[State, Engine]:
+    def _load(self) -> tuple[Records, Engine]:
         sig = self.journal.signature()
         if self._cache is None or self._cache[0] != sig:
             with _gc_paused():
@@ -274,7 +274,7 @@ class Planner:
                 self._cache = (sig, replace(st, history=eng.history), eng)
         return self._cache[1], self._cache[2]
 
-    def state(self) -> State:
+    def state(self) -> Records:
         return self._load()[0]
 
     def loaded_signature(self) -> Any:
@@ -391,8 +391,8 @@ class Planner:
     # and checks them with the rules before anything is written. No command writes a
     # table's document "as given".
 
-    def _tx_state(self, tx, same: State | None = None,
-                  unchanged: frozenset[str] = frozenset()) -> tuple[State, Engine]:
+    def _tx_state(self, tx, same: Records | None = None,
+                  unchanged: frozenset[str] = frozenset()) -> tuple[Records, Engine]:
         st = self._state_of(tx.all, same, unchanged)
         eng = Engine(st.history, st.settings, self.today)
         return replace(st, history=eng.history), eng
@@ -809,7 +809,7 @@ class Planner:
         """The shipped and user routines (loaded once, on first use: not on `status`)."""
         lib = getattr(self, "_library", None)
         if lib is None:
-            from .library.loader import load_library
+            from planner.library.loader import load_library
 
             lib = self._library = load_library(self.user_routines_dir)
         return lib
@@ -817,8 +817,8 @@ class Planner:
     def routine_fit(self, routine_id: str, day: date) -> RoutineFit:
         """The routine without the steps a profile caution or an excluded zone leaves out
         on `day`; not fitting when what is left lasts under 5 minutes."""
-        from .domain.builder import filter_routine_for_profile
-        from .domain.routine import MIN_ROUTINE_SECONDS
+        from planner.domain.builder import filter_routine_for_profile
+        from planner.domain.routine import MIN_ROUTINE_SECONDS
 
         check_routine_id(routine_id)
         lib = self.library()
@@ -843,8 +843,8 @@ class Planner:
     def import_export(self, text: str) -> dict[str, int]:
         """Load a JSON export into an empty journal, after checking every record and
         setting as the commands would (exit 2 listing the problems, nothing written)."""
-        from .checks import check_import
-        from .store.exchange import import_tables, parse_export
+        from planner.service.import_checks import check_import
+        from planner.store.exchange import import_tables, parse_export
 
         tables = parse_export(text)
         problems = check_import(tables, self.today)
@@ -855,9 +855,9 @@ class Planner:
     def restore_version(self, label: str):
         """Put a kept version back. If the journal now is readable and holds open holds,
         the version must keep them open (a restore is not a way round `resolve`)."""
-        from .store import versions
-        from .store.errors import StoreError
-        from .store.reader import BadJournal, parse
+        from planner.store import versions
+        from planner.store.errors import StoreError
+        from planner.store.reader import BadJournal, parse
 
         try:
             st, eng = self._load()
@@ -935,9 +935,9 @@ class _TrackedTx:
 class _Work:
     """What a command works with inside `Planner._change`."""
 
-    def __init__(self, tx, state: State, engine: Engine, stamp: int):
+    def __init__(self, tx, state: Records, engine: Engine, stamp: int):
         self.tx, self.state, self.engine, self.stamp = tx, state, engine, stamp
-        self.after: State | None = None
+        self.after: Records | None = None
         self.after_engine: Engine | None = None
         self.marked: tuple[Session, ...] = ()
         self.unmarked: tuple[Session, ...] = ()

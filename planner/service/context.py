@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .domain.vocabulary import FIRST_DATE, LAST_DATE
+from planner.domain.vocabulary import FIRST_DATE, LAST_DATE
 
 DB_ENV = "ACUPLAN_DB"
 TODAY_ENV = "ACUPLAN_TODAY"

@@ -13,10 +13,10 @@ from collections import Counter
 from datetime import date
 from typing import Any, Callable
 
-from .context import parse_date
-from .domain.models import OUTCOMES, Settings
-from .domain.settings_rules import RANGES
-from .domain.vocabulary import (
+from planner.service.context import parse_date
+from planner.domain.models import OUTCOMES, Settings
+from planner.domain.settings_rules import RANGES
+from planner.domain.vocabulary import (
     EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
     PRODUCT_KINDS, ZONES,
 )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import cli_output as out
-from .cli_base import Env, json_option, pass_env
-from .service import BadInput
+from planner.cli import output as out
+from planner.cli.base import Env, json_option, pass_env
+from planner.service.planner import BadInput
 
 
 def _same_file_family(target: Path, journal: Path) -> bool:
@@ -32,7 +32,7 @@ def _same_file_family(target: Path, journal: Path) -> bool:
 @pass_env
 def export_cmd(env: Env, fmt: str, output: str | None) -> None:
     """Export the whole journal."""
-    from .store.exchange import export_csv, export_json, write_private
+    from planner.store.exchange import export_csv, export_json, write_private
 
     if output is not None:
         target = Path(output)
@@ -65,7 +65,7 @@ IMPORT_LIMIT = 64 * 1024 * 1024  # SPEC §6: an export of decades is a few MiB
 @pass_env
 def import_cmd(env: Env, file: str, as_json: bool) -> None:
     """Import a JSON export into an empty journal."""
-    from .store.bounded import NotAPlainFile, read_bounded
+    from planner.store.bounded import NotAPlainFile, read_bounded
 
     try:
         data = read_bounded(file, IMPORT_LIMIT, "an import")
@@ -100,8 +100,8 @@ def _counts_text(counts: dict[str, int]) -> str:
 
 
 def _current_state(path: Path) -> tuple[bool, str]:
-    from .store.errors import StoreError
-    from .store.journal import Journal
+    from planner.store.errors import StoreError
+    from planner.store.journal import Journal
 
     if not os.path.lexists(path):
         return False, "does not exist"
@@ -122,7 +122,7 @@ def restore_cmd(env: Env, version: str | None, as_json: bool) -> None:
     Restoring moves the current file aside (it is never deleted) and puts a copy
     of the chosen version in its place.
     """
-    from .store import versions
+    from planner.store import versions
 
     path = env.path
     if version is None:

@@ -6,13 +6,13 @@ from datetime import date
 from operator import attrgetter
 from typing import Callable
 
-from .domain.models import (
+from planner.domain.models import (
     OUTCOMES, History, Injectable, Pause, Plan, Procedure, ProductUse, Profile, Session,
     Settings, SkinRecord, from_doc, from_docs, to_doc,
 )
-from .domain.settings_rules import RANGES
-from .domain.values import frozen
-from .domain.vocabulary import FIRST_DATE, FLAGS, LAST_DATE
+from planner.domain.settings_rules import RANGES
+from planner.domain.values import frozen
+from planner.domain.vocabulary import FIRST_DATE, FLAGS, LAST_DATE
 
 TABLES: dict[str, type] = {
     "sessions": Session,
@@ -39,7 +39,7 @@ def record_type(table: str, doc: dict) -> str:
 
 
 @frozen
-class State:
+class Records:
     """One consistent reading of the journal as domain values."""
 
     history: History
@@ -165,8 +165,8 @@ def _check_profile(profile: Profile) -> None:
                             "optional date")
 
 
-def state_from(all_docs: Callable[[str], list[dict]], *, same: State | None = None,
-               unchanged: frozenset[str] = frozenset()) -> State:
+def state_from(all_docs: Callable[[str], list[dict]], *, same: Records | None = None,
+               unchanged: frozenset[str] = frozenset()) -> Records:
     """Build the domain state from a function returning each table's docs in entry order.
 
     The tables named in `unchanged` are taken from `same` as they are (a write that did
@@ -208,7 +208,7 @@ def state_from(all_docs: Callable[[str], list[dict]], *, same: State | None = No
             raise BadRecord(f"{table}: {e}") from None
     check_settings(singles["settings"])
     _check_profile(singles["profile"])
-    return State(history, singles["profile"], singles["settings"])
+    return Records(history, singles["profile"], singles["settings"])
 
 
 def _first_unbuildable(table: str, cls: type, docs: list[dict]) -> str | None:

@@ -17,7 +17,7 @@ import sys
 from datetime import date
 from typing import Any, Iterable
 
-from .domain.models import Reason
+from planner.domain.models import Reason
 
 HOLD_RULES = ("reaction-hold", "medical-hold")
 

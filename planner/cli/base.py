@@ -1,6 +1,6 @@
 """Shared pieces of the command line: the error-mapping group, date type, invocation env.
 
-Imported by `planner.cli` and its helper modules; light on purpose (no Textual,
+Imported by `planner.cli.main` and its helper modules; light on purpose (no Textual,
 no library, no store until a command asks for the journal).
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
-from . import cli_output as out
-from .context import journal_path, parse_date, today_from
-from .service import BadInput, Refused
+from planner.cli import output as out
+from planner.service.context import journal_path, parse_date, today_from
+from planner.service.planner import BadInput, Refused
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_REFUSED, EXIT_STORE = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
@@ -197,7 +197,7 @@ class AcuGroup(click.Group):
 
 
 def _map_other(e: Exception) -> int:
-    from .store.errors import ImportRefused, RecordNotFound, StoreError, UnknownVersion
+    from planner.store.errors import ImportRefused, RecordNotFound, StoreError, UnknownVersion
 
     if isinstance(e, StoreError):
         out.error(str(e))
@@ -253,8 +253,8 @@ class Env:
     @property
     def planner(self):
         if self._planner is None:
-            from .service import Planner
-            from .store.journal import Journal
+            from planner.service.planner import Planner
+            from planner.store.journal import Journal
 
             self._planner = Planner(Journal(self.path), self.today)
         return self._planner

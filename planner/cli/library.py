@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from . import cli_output as out
-from .cli_base import (
+from planner.cli import output as out
+from planner.cli.base import (
     DATE, EXIT_BAD_INPUT, EXIT_REFUSED, YES_NO, AcuGroup, Env, Whole, check_text,
     json_option, pass_env,
 )
-from .domain.vocabulary import CONCERNS, EXCLUSION_REASONS, TECHNIQUES, ZONES
-from .service import MAX_LOG_MINUTES, BadInput
+from planner.domain.vocabulary import CONCERNS, EXCLUSION_REASONS, TECHNIQUES, ZONES
+from planner.service.planner import MAX_LOG_MINUTES, BadInput
 
 # Profile questions: option word -> Profile field.
 PROFILE_OPTIONS = {
@@ -33,7 +33,7 @@ PROFILE_OPTIONS = {
 # ------------------------------------------------------------------ routines
 
 def _library(user_dir: Path):
-    from .library import load_library
+    from planner.library import load_library
 
     return load_library(user_dir)
 
@@ -48,7 +48,7 @@ def find_routine(user_dir: Path, routine_id: str):
 
 
 def step_json(step, points) -> dict:
-    from .domain.routine import routine_zone
+    from planner.domain.routine import routine_zone
 
     point = points.get(step.point) if step.point else None
     return {
@@ -77,7 +77,7 @@ def _seconds(total: int) -> str:
 
 
 def _step_lines(steps, points) -> list[str]:
-    from .domain.routine import routine_zone
+    from planner.domain.routine import routine_zone
 
     lines = []
     for i, s in enumerate(steps, 1):
@@ -177,8 +177,8 @@ def routines_validate(file: str, as_json: bool) -> None:
     Exit 0 when it is valid, 2 with every problem as "file: field: message".
     A FIFO, a device, a directory or a file over 1 MiB is refused unread.
     """
-    from .library import LibraryIssue, load_points
-    from .library.loader import NotARoutineFile, read_routine_bytes, validate_bytes
+    from planner.library import LibraryIssue, load_points
+    from planner.library.loader import NotARoutineFile, read_routine_bytes, validate_bytes
 
     try:
         data = read_routine_bytes(file)
@@ -230,7 +230,7 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
     From concerns, techniques and minutes, within today's cap and your
     profile; says what was left out and why.
     """
-    from .domain.builder import build_routine
+    from planner.domain.builder import build_routine
 
     if replace and not save:
         raise BadInput("--replace goes with --save (it overwrites your saved routine)")
@@ -248,7 +248,7 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
         raise BadInput(str(e)) from None
     saved = replaced = None
     if save and result.routine is not None:
-        from .library import save_user_routine
+        from planner.library import save_user_routine
 
         replaced = _routine_in_the_way(env.user_routines_dir, result.routine.id, replace)
         try:
@@ -299,7 +299,7 @@ def _routine_in_the_way(user_dir: Path, routine_id: str, replace: bool) -> Path 
     Without `replace` that is refused: the user's routine with this id would be
     lost, or would keep hiding the new one.
     """
-    from .library.loader import user_routine_files
+    from planner.library.loader import user_routine_files
 
     holder = user_routine_files(user_dir).get(routine_id)
     if holder is not None and not replace:
@@ -324,13 +324,13 @@ def _yes(v: bool) -> str:
 
 
 def profile_json(profile, settings) -> dict:
-    from .domain.models import to_doc
+    from planner.domain.models import to_doc
 
     return {"profile": to_doc(profile), "settings": to_doc(settings)}
 
 
 def _print_profile(profile, settings) -> None:
-    from .domain.settings_rules import RANGES, SETTING_NAMES
+    from planner.domain.settings_rules import RANGES, SETTING_NAMES
 
     out.write("profile:")
     for word, field in PROFILE_OPTIONS.items():
@@ -365,7 +365,7 @@ def profile_show(env: Env, as_json: bool) -> None:
 
 
 def _profile_set_options(f):
-    from .domain.settings_rules import RANGES, SETTING_NAMES
+    from planner.domain.settings_rules import RANGES, SETTING_NAMES
 
     for word, field in reversed(list(SETTING_NAMES.items())):
         rng = RANGES[field]
@@ -385,12 +385,12 @@ def profile_set(env: Env, as_json: bool, **options) -> None:
     prof = {k[2:]: v == "yes" for k, v in options.items() if k.startswith("p_") and v is not None}
     sett = {k[2:]: v for k, v in options.items() if k.startswith("s_") and v is not None}
     if not prof and not sett:
-        from .domain.settings_rules import SETTING_NAMES
+        from planner.domain.settings_rules import SETTING_NAMES
 
         words = [*PROFILE_OPTIONS, *SETTING_NAMES]
         raise BadInput("nothing to set; accepted: " + ", ".join(f"--{w}" for w in words))
     planner = env.planner
-    from .domain.settings_rules import RANGES, SETTING_NAMES
+    from planner.domain.settings_rules import RANGES, SETTING_NAMES
 
     words = {field: word for word, field in SETTING_NAMES.items()}
     for field, value in sett.items():

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .domain.models import Plan, Reason, from_doc, parse_iso, to_doc
-from .domain.rules import Verdict
-from .domain.streaks import StreakInfo
-from .service import PlanView, TodayView
+from planner.domain.models import Plan, Reason, from_doc, parse_iso, to_doc
+from planner.domain.rules import Verdict
+from planner.domain.streaks import StreakInfo
+from planner.service.planner import PlanView, TodayView
 
 
 def _verdict(d: dict[str, Any]) -> Verdict:

@@ -28,9 +28,9 @@ DAYS_AHEAD = 1  # besides today
 def _code_stamp() -> int:
     """Newest mtime of the code that decides the answer: a changed program never reads
     an answer stored by an older one."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     newest = 0
-    for folder in (here, os.path.join(here, "domain"), os.path.join(here, "store")):
+    for folder in (os.path.join(here, name) for name in ("domain", "store", "service")):
         with os.scandir(folder) as entries:
             for e in entries:
                 if e.name.endswith(".py"):
@@ -78,8 +78,8 @@ def for_app(path: str, day: date) -> tuple[Any, Any, Any] | None:
     doc = _read(path, key) if key is not None else None
     if doc is None:
         return None
-    from .domain.models import Profile, Settings, from_doc
-    from .view_docs import view_from_doc
+    from planner.domain.models import Profile, Settings, from_doc
+    from planner.service.view_docs import view_from_doc
 
     try:
         view = view_from_doc(doc["days"][day.isoformat()]["view"])
@@ -90,8 +90,8 @@ def for_app(path: str, day: date) -> tuple[Any, Any, Any] | None:
 
 def answer(view: Any) -> dict[str, Any]:
     """One day's printed forms, and the complete view for the app."""
-    from . import cli_output as out
-    from .view_docs import view_to_doc
+    from planner.cli import output as out
+    from planner.service.view_docs import view_to_doc
 
     return {"line": out.terminal_safe(out.status_line(view)),
             "json": out.json_text(view.to_json()),
@@ -100,7 +100,7 @@ def answer(view: Any) -> dict[str, Any]:
 
 def store(path: str, key: list, payload: dict[str, Any]) -> None:
     """Keep the answers (atomic, 0600) if the journal is still as `key` says; failures skip."""
-    from .store import atomic
+    from planner.store import atomic
 
     if key_of(path) != key:
         return  # written meanwhile: these answers may describe the old journal
@@ -121,7 +121,7 @@ def store(path: str, key: list, payload: dict[str, Any]) -> None:
 def payload_from(planner: Any, first: dict[str, Any] | None = None) -> dict[str, Any]:
     """Answers for the planner's today (unless given) and the days after it, with the
     profile and settings the app starts with."""
-    from .domain.models import to_doc
+    from planner.domain.models import to_doc
 
     today: date = planner.today
     days = {today.isoformat(): first or answer(planner.today_view())}

@@ -20,11 +20,11 @@ from textual.screen import ModalScreen
 from textual import on
 from textual.widgets import Button, Input, Label, Static
 
-from ...service import BadInput, check_note
-from ...store.errors import StoreError
+from planner.service.planner import BadInput, check_note
+from planner.store.errors import StoreError
 
 # Styles of the record screens, loaded the first time one of them opens (not at start-up).
-RECORDS_CSS = str(Path(__file__).resolve().parent.parent / "records.tcss")
+RECORDS_CSS = str(Path(__file__).resolve().parent.parent / "css" / "records.tcss")
 
 
 class FieldError(Label):

@@ -3,7 +3,7 @@
 `run()` answers exactly `acuplan [--db PATH] [--today DATE] status [--json]` without
 importing click (about a third of the start-up cost); anything else, and any
 problem other than an unusable journal, goes to the full command line
-(`planner.cli.main`), which then gives the usual output and exit code. The
+(`planner.cli.main.main`), which then gives the usual output and exit code. The
 status itself only reads, so handing over after a failed attempt is safe.
 
 A prompt asks the same question many times a day while the journal rarely
@@ -54,7 +54,7 @@ def _parse(args: list[str]) -> tuple[str | None, str | None, bool] | None:
 
 def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None:
     """Print the status and return the exit code; None to hand over to the full CLI."""
-    from .context import journal_path, parse_date, today_from
+    from planner.service.context import journal_path, parse_date, today_from
 
     try:
         today = parse_date(today_text) if today_text is not None else today_from(None)
@@ -63,7 +63,7 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
         path = str(journal_path(db))
     except ValueError:
         return None
-    from . import status_cache
+    from planner.store import status_cache
 
     day = today.isoformat()
     key = status_cache.key_of(path)
@@ -72,10 +72,10 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
         _emit(hit)
         return 0
 
-    from . import cli_output as out
-    from .service import Planner
-    from .store.errors import StoreError
-    from .store.journal import Journal
+    from planner.cli import output as out
+    from planner.service.planner import Planner
+    from planner.store.errors import StoreError
+    from planner.store.journal import Journal
 
     planner = Planner(Journal(path), today)
     try:
@@ -106,14 +106,14 @@ def run(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             code = 130
         except BrokenPipeError:
-            from .cli_base import _silence_stdout
+            from planner.cli.base import _silence_stdout
 
             _silence_stdout()
             code = 141
         except Exception:  # noqa: BLE001 - the full CLI reports it properly
             code = None
     if code is None:
-        from .cli import main
+        from planner.cli.main import main
 
         main(args)
     sys.exit(code)
