@@ -19,8 +19,16 @@ from datetime import date
 from typing import Protocol
 
 from planner.domain.models import Exclusion, Profile
-from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step, profile_conditions, routine_zone
-from planner.domain.values import frozen, replace
+from planner.domain.routine import (
+    CONDITIONS,
+    MIN_ROUTINE_SECONDS,
+    Point,
+    Routine,
+    Step,
+    profile_conditions,
+    routine_zone,
+)
+from planner.domain.values import Value, replace
 from planner.domain.vocabulary import CONCERNS, TECHNIQUES
 
 # Traditionally avoided in pregnancy, whether or not the catalog flags them.
@@ -41,8 +49,7 @@ class RoutineSource(Protocol):
     routines: Mapping[str, Routine]
 
 
-@frozen
-class Dropped:
+class Dropped(Value, frozen=True):
     """Something left out, e.g. ("LI4 (Hegu)", "traditionally avoided in pregnancy"), and
     the rule id a refusal names for it: "caution" (a profile caution), "excluded-zone", or
     "catalog" (a point the catalog does not know)."""
@@ -52,8 +59,7 @@ class Dropped:
     rule: str = "caution"
 
 
-@frozen
-class BuildResult:
+class BuildResult(Value, frozen=True):
     routine: Routine | None
     dropped: list[Dropped]
     notes: list[str]
@@ -96,6 +102,7 @@ def _screen(steps: Iterable[Step], profile: Profile, today: date,
     for step in steps:
         zone = routine_zone(step, points)
         rule = "caution"
+        reason: str | None
         if zone is None:
             reason, rule = "not in the point catalog", "catalog"
         elif zone in excluded:
@@ -217,7 +224,8 @@ def build_routine(library: RoutineSource, concerns: Iterable[str], techniques: I
         return BuildResult(None, [], [f"a routine lasts at least 5 minutes, not {minutes}"])
     limit = min(minutes, cap)
     if minutes > cap:
-        notes.append(f"asked for {minutes} minutes; today's cap is {cap}, so the routine keeps to {cap}")
+        notes.append(f"asked for {minutes} minutes; today's cap is {cap}, so the routine "
+                     f"keeps to {cap}")
 
     points = library.points
     pool, seen, dropped = [], set(), []
@@ -234,8 +242,8 @@ def build_routine(library: RoutineSource, concerns: Iterable[str], techniques: I
     steps = _pad([s for _, s in chosen], limit * 60)
     total = sum(s.total_seconds for s in steps)
     if total < MIN_ROUTINE_SECONDS:
-        notes.append(f"not enough safe steps for {', '.join(concerns)} with {', '.join(techniques)} "
-                     "to fill the 5-minute minimum")
+        notes.append(f"not enough safe steps for {', '.join(concerns)} with "
+                     f"{', '.join(techniques)} to fill the 5-minute minimum")
         return BuildResult(None, dropped, notes)
 
     covered = {c for source, _ in chosen for c in source.concerns}
@@ -255,7 +263,8 @@ def build_routine(library: RoutineSource, concerns: Iterable[str], techniques: I
         id=_routine_id(library, name, routine_concerns, used, limit, profile, today),
         name=name.strip() if name and name.strip() else _default_name(routine_concerns, total),
         summary=_summary(routine_concerns, used),
-        techniques=used, concerns=routine_concerns, steps=tuple(steps), starter=False, source="user",
+        techniques=used, concerns=routine_concerns, steps=tuple(steps), starter=False,
+        source="user",
     )
     return BuildResult(routine, dropped, notes)
 

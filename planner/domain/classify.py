@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from planner.domain.models import SkinRecord
+
+class Graded(Protocol):
+    """What the class is worked out from (a SkinRecord, or a form's values)."""
+
+    @property
+    def redness(self) -> int: ...
+    @property
+    def swelling(self) -> int: ...
+    @property
+    def itch(self) -> int: ...
+    @property
+    def burning(self) -> int: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
 
 RED_FLAGS = frozenset({
     "pus", "fever", "spreading-redness", "faint", "lip-tongue-throat-swelling",
@@ -28,18 +40,18 @@ CLINICIAN_TEXT = (
 )
 
 
-def classify(r: "SkinRecord") -> str:
+def classify(r: Graded) -> str:
     """Highest class that applies: red-flag, severe, moderate, mild or none."""
     flags = set(r.flags)
-    if flags & RED_FLAGS or ("warmth" in flags and r.redness >= 3):
+    redness, swelling, itch, burning = r.redness, r.swelling, r.itch, r.burning
+    if flags & RED_FLAGS or ("warmth" in flags and redness >= 3):
         return "red-flag"
-    if (r.redness >= 3 or r.swelling >= 3 or r.burning >= 7 or r.itch >= 7
-            or flags & SEVERE_FLAGS):
+    if redness >= 3 or swelling >= 3 or burning >= 7 or itch >= 7 or flags & SEVERE_FLAGS:
         return "severe"
-    if (r.redness == 2 or r.swelling == 2 or 4 <= r.burning <= 6 or 4 <= r.itch <= 6
+    if (redness == 2 or swelling == 2 or 4 <= burning <= 6 or 4 <= itch <= 6
             or flags & MODERATE_FLAGS):
         return "moderate"
-    if r.redness == 1 or r.swelling == 1 or 1 <= r.burning <= 3 or 1 <= r.itch <= 3:
+    if redness == 1 or swelling == 1 or 1 <= burning <= 3 or 1 <= itch <= 3:
         return "mild"
     return "none"
 

@@ -1,16 +1,30 @@
-"""Records of the journal as immutable values, and their plain-dict form.
+"""Records of the journal as immutable, typed values, and their plain-dict form.
 
-The store keeps plain dicts (JSON); the domain works on these values (`values.frozen`).
-`to_doc`/`from_doc` convert between them without any I/O.
+Each record is a frozen msgspec Struct (`values.Record`) whose annotations say what a
+stored field may hold: its type, and for the numbers the rules compute with, its range
+(`Meta`); a word from a fixed list is a `Literal`. planner.service.tables decodes the
+journal file straight into these types in one pass, so a record that breaks them never
+reaches the rules. What an annotation cannot say (dates between FIRST_DATE and
+LAST_DATE, cadence not below spacing) is checked there too.
+
+`to_doc`/`from_doc` convert between a record and the dict the journal stores, without
+any I/O. Two fields are never stored: a session's `violations` (derived from the whole
+history by rules.Engine, SPEC §3.2) and a skin record's `seq` (its place in its table).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
-from planner.domain.values import MISSING, fields, frozen, replace
-from planner.domain.vocabulary import class_rank
+from planner.domain.classify import classify
+from planner.domain.values import Record, Value, msgspec, replace
+from planner.domain.vocabulary import FLAGS, class_rank
+
+T = TypeVar("T")
+Day = date  # for annotations inside a class whose field `date` hides the type
+
+MAX_MINUTES = 180  # the longest session or plan a record may hold
 
 
 def iso(d: date | None) -> str | None:
@@ -21,8 +35,20 @@ def parse_iso(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
-@frozen
-class Reason:
+# What a stored field may hold. Each `Meta` range is what the commands accept.
+Id = Annotated[str, msgspec.Meta(min_length=1)]
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=MAX_MINUTES)]
+Grade = Annotated[int, msgspec.Meta(ge=0, le=4)]   # redness, swelling (0 none .. 4 severe)
+Score = Annotated[int, msgspec.Meta(ge=0, le=10)]  # itch, burning (0 none .. 10 worst)
+Outcome = Literal["completed", "partial", "aborted"]
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
+if TYPE_CHECKING:
+    Flag = str
+else:
+    Flag = Literal[FLAGS]
+
+
+class Reason(Value, frozen=True):
     """Why a rule blocks a date; `until` is the first day it no longer blocks (None: open)."""
 
     rule: str
@@ -33,24 +59,20 @@ class Reason:
         return {"rule": self.rule, "message": self.message, "until": iso(self.until)}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "Reason":
+    def from_json(cls, d: dict[str, Any]) -> Reason:
         return cls(d["rule"], d["message"], parse_iso(d.get("until")))
 
 
-OUTCOMES = ("completed", "partial", "aborted")
-
-
-@frozen
-class Session:
+class Session(Record, frozen=True):
     """One performance of a routine. `violations` is derived from the whole history
     (rules.Engine fills it in, SPEC §3.2) and never stored; `logged` is the entry
     order across the journal, which decides what preceded a session on its own day."""
 
-    id: str
+    id: Id
     date: date
-    minutes: int
+    minutes: Minutes
     routine: str | None = None
-    outcome: str = "completed"
+    outcome: Outcome = "completed"
     note: str = ""
     logged: int = 0
     violations: tuple[Reason, ...] = ()
@@ -74,92 +96,79 @@ class Session:
         return self.outcome != "aborted"
 
 
-@frozen
-class Plan:
-    id: str
+class Plan(Record, frozen=True):
+    id: Id
     date: date
-    minutes: int
+    minutes: Minutes
     routine: str | None = None
     fulfilled_by: str | None = None  # id of the session that carried it out
     confirmed_missed: bool = False   # the user said it did not happen (Today asks once)
 
-    def missed(self, today: date) -> bool:
+    def missed(self, today: Day) -> bool:
         """A plan whose day has passed with no session: it no longer counts for spacing."""
         return self.fulfilled_by is None and self.date < today
 
-    def live(self, today: date) -> bool:
+    def live(self, today: Day) -> bool:
         """Still ahead (or today) and not carried out: it counts for spacing."""
         return self.fulfilled_by is None and self.date >= today
 
 
-@frozen
-class ProductUse:
-    id: str
+class ProductUse(Record, frozen=True):
+    id: Id
     date: date
     kind: str
     note: str = ""
     logged: int = 0
 
 
-@frozen
-class Procedure:
-    id: str
+class Procedure(Record, frozen=True):
+    id: Id
     date: date
     kind: str
     note: str = ""
     logged: int = 0
 
 
-@frozen
-class Injectable:
-    id: str
+class Injectable(Record, frozen=True):
+    id: Id
     date: date
     kind: str
     note: str = ""
     logged: int = 0
 
 
-@frozen
-class SkinRecord:
+class SkinRecord(Record, frozen=True):
     """A check-in (kind="checkin") or a reaction tied to a session (kind="reaction")."""
 
-    id: str
+    id: Id
     date: date
     kind: str = "checkin"
-    redness: int = 0
-    swelling: int = 0
-    itch: int = 0
-    burning: int = 0
-    flags: tuple[str, ...] = ()
+    redness: Grade = 0
+    swelling: Grade = 0
+    itch: Score = 0
+    burning: Score = 0
+    flags: tuple[Flag, ...] = ()
     zone: str | None = None
     note: str = ""
     session_id: str | None = None
-    resolved_on: date | None = None
+    resolved_on: Day | None = None
     cleared_by_clinician: bool = False
     logged: int = 0
-    seq: int = 0  # order of entry, to pick the latest of records on one date
+    seq: int = 0  # order of entry (its place in the table), to pick the latest of a date
 
     @property
     def cls(self) -> str:
-        """Computed once per record: the rules, streaks and lists all ask for it. (Kept
-        in the instance dict by hand: functools.cached_property takes a lock per first
-        read on Python 3.11, a third of the engine's start on a 10-year journal.)"""
-        d = self.__dict__
-        c = d.get("_cls")
-        if c is None:
-            from planner.domain.classify import classify
-
-            c = d["_cls"] = classify(self)
-        return c
+        """The record's class (SPEC §2), worked out from its fields each time: it takes
+        well under a microsecond, and the rule engine ranks each record once."""
+        return classify(self)
 
     @property
     def rank(self) -> int:
-        return class_rank(self.cls)
+        return class_rank(classify(self))
 
 
-@frozen
-class Pause:
-    id: str
+class Pause(Record, frozen=True):
+    id: Id
     start: date
     end: date
     reason: str
@@ -167,8 +176,7 @@ class Pause:
     logged: int = 0
 
 
-@frozen
-class Exclusion:
+class Exclusion(Value, frozen=True):
     """A zone the builder must leave out (e.g. a mole), optionally until a date."""
 
     zone: str
@@ -179,8 +187,7 @@ class Exclusion:
         return self.until is None or day <= self.until
 
 
-@frozen
-class Profile:
+class Profile(Value, frozen=True):
     notice_accepted: bool = False
     onboarded: bool = False
     pregnant: bool = False
@@ -202,24 +209,50 @@ class Profile:
                 or self.sensitive_skin)
 
 
-@frozen
-class Settings:
-    """Rule values; each may only be made stricter than the default (see settings.py)."""
+class Range(Value, frozen=True):
+    low: int
+    high: int
+    meaning: str
 
-    spacing_days: int = 7
-    product_blackout_days: int = 3
-    procedure_wait_days: int = 7
-    injectable_wait_days: int = 14
-    cadence_days: int = 7
-    grace_days: int = 3
-    starter_count: int = 3
-    ramp_step: int = 5
-    ceiling: int = 30
+
+# The floor of each safety value is its default: a value may only be made stricter
+# (SPEC §3). SPEC lists 2–7 for the product blackout, but 2 would be looser than the
+# default 3, so the floor here is 3.
+RANGES: dict[str, Range] = {
+    "spacing_days": Range(7, 28, "days between sessions"),
+    "product_blackout_days": Range(3, 7, "days without a session after a home active"),
+    "procedure_wait_days": Range(7, 28, "days to wait after a procedure"),
+    "injectable_wait_days": Range(14, 56, "days to wait after an injectable"),
+    "cadence_days": Range(7, 28, "target days between sessions (streak cadence)"),
+    "grace_days": Range(0, 7, "grace days before a streak breaks"),
+    "starter_count": Range(3, 10, "short starter sessions before the ramp"),
+    "ramp_step": Range(1, 5, "minutes added per clean session"),
+    "ceiling": Range(10, 30, "longest session in minutes"),
+}
+
+
+def _within(name: str) -> msgspec.Meta:
+    """The allowed range of a setting, as a constraint the typed decode checks."""
+    r = RANGES[name]
+    return msgspec.Meta(ge=r.low, le=r.high)
+
+
+class Settings(Value, frozen=True):
+    """Rule values; each may only be made stricter than the default (see RANGES)."""
+
+    spacing_days: Annotated[int, _within("spacing_days")] = 7
+    product_blackout_days: Annotated[int, _within("product_blackout_days")] = 3
+    procedure_wait_days: Annotated[int, _within("procedure_wait_days")] = 7
+    injectable_wait_days: Annotated[int, _within("injectable_wait_days")] = 14
+    cadence_days: Annotated[int, _within("cadence_days")] = 7
+    grace_days: Annotated[int, _within("grace_days")] = 3
+    starter_count: Annotated[int, _within("starter_count")] = 3
+    ramp_step: Annotated[int, _within("ramp_step")] = 5
+    ceiling: Annotated[int, _within("ceiling")] = 30
     theme: str = "textual-dark"
 
 
-@frozen
-class History:
+class History(Value, frozen=True):
     """Everything recorded, as the rule engine sees it. Tuples sorted by date."""
 
     sessions: tuple[Session, ...] = ()
@@ -230,153 +263,36 @@ class History:
     skin: tuple[SkinRecord, ...] = ()
     pauses: tuple[Pause, ...] = ()
 
-    def with_(self, **changes: Any) -> "History":
+    def with_(self, **changes: Any) -> History:
         return replace(self, **changes)
 
 
 # --------------------------------------------------------------------------
 # Plain-dict form (what the journal stores). Dates are ISO strings.
 
-_DATE_FIELDS = {"date", "start", "end", "until", "resolved_on"}
-
-
 def to_doc(obj: Any) -> dict[str, Any]:
-    """A record as a JSON-ready dict."""
-    out: dict[str, Any] = {}
-    for f in fields(obj):
-        v = getattr(obj, f.name)
-        if isinstance(v, date):
-            v = v.isoformat()
-        elif f.name == "violations":
-            v = [r.to_json() for r in v]
-        elif f.name == "exclusions":
-            v = [{"zone": e.zone, "reason": e.reason, "until": iso(e.until)} for e in v]
-        elif isinstance(v, tuple):
-            v = list(v)
-        out[f.name] = v
-    return out
+    """A record (or any value) as a JSON-ready dict: every field, dates as ISO strings,
+    tuples as lists, nested values as dicts."""
+    return _lists(msgspec.to_builtins(obj))
 
 
-_SPECIAL = _DATE_FIELDS | {"violations", "exclusions"}
-_BUILDERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
-
-
-def _convert(k: str, v: Any) -> Any:
-    """A stored value as the record holds it (called only for values that need it)."""
-    if k in _DATE_FIELDS and isinstance(v, str):
-        return date.fromisoformat(v)
-    if k == "violations":
-        return tuple(Reason.from_json(r) for r in v or ())
-    if k == "exclusions":
-        return tuple(Exclusion(e["zone"], e["reason"], parse_iso(e.get("until")))
-                     for e in v or ())
-    if isinstance(v, list):
-        return tuple(v)
+def _lists(v: Any) -> Any:
+    """JSON's form of builtins: msgspec.to_builtins keeps tuples, the journal has lists."""
+    if isinstance(v, (tuple, list)):
+        return [_lists(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _lists(x) for k, x in v.items()}
     return v
 
 
-def _lists_to_tuples(kwargs: dict[str, Any], listy: tuple[str, ...]) -> None:
-    """Stored lists become tuples: first the fields known to hold them, then any other."""
-    for k in listy:
-        v = kwargs.get(k)
-        if v.__class__ is list:
-            kwargs[k] = tuple(v)
-    if list in map(type, kwargs.values()):  # a list where none belongs: rare
-        for k, v in kwargs.items():
-            if isinstance(v, list):
-                kwargs[k] = tuple(v)
-
-
-def _builder(cls: type) -> Callable[[dict[str, Any]], Any]:
-    """A function turning one stored dict into a `cls`, with the class's shape worked out once."""
-    fs = fields(cls)
-    names = frozenset(f.name for f in fs)
-    special = names & _SPECIAL
-    required = frozenset(f.name for f in fs if f.default is MISSING)
-    defaults = {f.name: f.default for f in fs if f.default is not MISSING}
-    # What `@frozen`'s __init__ does (every field set, defaults for the missing ones) is
-    # done here straight into the instance dict; a class with its own __init__ gets it run.
-    direct = cls.__init__.__module__ == frozen.__module__  # the one `@frozen` writes
-    new = object.__new__
-
-    # Fields whose stored form is a list (flags, ...): converted without scanning the doc.
-    listy = tuple(f.name for f in fs if isinstance(f.default, tuple) and f.name not in special)
-    # A doc as `to_doc` writes it has every field, in field order; then the values that
-    # need converting are known without looking at each key.
-    canonical = tuple(f.name for f in fs)
-    ordered = tuple((n, n in _DATE_FIELDS) for n in canonical if n in special)
-    fromiso = date.fromisoformat
-    set_dict = object.__setattr__  # frozen: the class's own __setattr__ refuses
-
-    # The last field may be given apart (SkinRecord.seq, Session.violations: not stored).
-    last, stored = canonical[-1], canonical[:-1]
-
-    def build(doc: dict[str, Any], last_value: Any = MISSING) -> Any:
-        shape = tuple(doc)
-        if direct and (shape == canonical if last_value is MISSING else shape == stored):
-            kwargs = dict(doc)  # every field present: no defaults needed
-            if last_value is not MISSING:
-                kwargs[last] = last_value
-            for k, is_date in ordered:  # in field order, as the general path converts them
-                v = kwargs[k]
-                if not is_date:
-                    kwargs[k] = _convert(k, v)
-                elif v.__class__ is str:
-                    kwargs[k] = fromiso(v)
-                elif v.__class__ is list:
-                    kwargs[k] = tuple(v)
-            _lists_to_tuples(kwargs, listy)
-            obj = new(cls)
-            set_dict(obj, "__dict__", kwargs)
-            return obj
-        if last_value is not MISSING:
-            doc = {**doc, last: last_value}
-        kwargs = dict(doc) if names.issuperset(doc) else {
-            k: v for k, v in doc.items() if k in names}
-        hits = special.intersection(kwargs)
-        if hits:
-            if len(hits) > 1:  # convert in the doc's order: the first bad value is reported
-                keys = list(kwargs)
-                hits = sorted(hits, key=keys.index)
-            for k in hits:
-                kwargs[k] = _convert(k, kwargs[k])
-        _lists_to_tuples(kwargs, listy)
-        if direct and required <= kwargs.keys():
-            obj = new(cls)
-            d = obj.__dict__
-            d.update(defaults)
-            d.update(kwargs)
-            return obj
-        return cls(**kwargs)
-
-    _BUILDERS[cls] = build
-    return build
-
-
-def from_doc(cls: type, doc: dict[str, Any]) -> Any:
-    """Build a record from its dict, ignoring unknown keys (forward tolerance).
-
-    Dates (ISO strings) become dates, violations and exclusions their values, other
-    lists tuples. Runs for every record on every load, so it is written for speed.
-    """
-    return (_BUILDERS.get(cls) or _builder(cls))(doc)
-
-
-def from_docs(cls: type, docs: Iterable[dict[str, Any]], *, numbered: bool = False,
-              last: Any = MISSING) -> list[Any]:
-    """`from_doc` over many docs of one table. The class's last field is not stored: with
-    `numbered` it is set to each doc's position (SkinRecord.seq), with `last` to that value
-    (Session.violations, derived later), as `from_doc(cls, {**doc, name: value})` would."""
-    build = _BUILDERS.get(cls) or _builder(cls)
-    if numbered:
-        return [build(d, i) for i, d in enumerate(docs)]
-    if last is not MISSING:
-        return [build(d, last) for d in docs]
-    return [build(d) for d in docs]
+def from_doc(cls: type[T], doc: Any) -> T:
+    """The record a stored dict describes, its fields checked against their types (unknown
+    keys are ignored: forward tolerance); msgspec.ValidationError (a ValueError) if not."""
+    return msgspec.convert(doc, cls)
 
 
 __all__ = [
     "Reason", "Session", "Plan", "ProductUse", "Procedure", "Injectable", "SkinRecord",
-    "Pause", "Exclusion", "Profile", "Settings", "History", "to_doc", "from_doc", "from_docs", "iso",
-    "parse_iso", "replace",
+    "Pause", "Exclusion", "Profile", "Settings", "History", "Range", "RANGES", "OUTCOMES",
+    "MAX_MINUTES", "to_doc", "from_doc", "iso", "parse_iso", "replace",
 ]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from planner.domain.values import frozen
+from planner.domain.values import Value
 
 MIN_ROUTINE_SECONDS = 300  # no routine, shipped, user or built, lasts under 5 minutes
 
 
-@frozen
-class Point:
+class Point(Value, frozen=True):
     """An acupressure point from the catalog; `avoid_in` names profile conditions."""
 
     code: str
@@ -33,8 +32,7 @@ class Point:
         return f"{self.code} ({self.pinyin})"
 
 
-@frozen
-class Step:
+class Step(Value, frozen=True):
     """One instruction. Acupressure steps name a `point`; the others a `zone`."""
 
     technique: str
@@ -56,8 +54,7 @@ class Step:
         return routine_zone(self, points)
 
 
-@frozen
-class Routine:
+class Routine(Value, frozen=True):
     """Named ordered steps; `source` is "shipped" (the library) or "user"."""
 
     id: str
@@ -106,4 +103,5 @@ def routine_zone(step: Step, points: Mapping[str, Point]) -> str | None:
     return None
 
 
-__all__ = ["MIN_ROUTINE_SECONDS", "Point", "Step", "Routine", "CONDITIONS", "profile_conditions", "routine_zone"]
+__all__ = ["MIN_ROUTINE_SECONDS", "Point", "Step", "Routine", "CONDITIONS", "profile_conditions",
+           "routine_zone"]

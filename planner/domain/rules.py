@@ -8,18 +8,23 @@ window of days that can matter (bisect), never at the whole journal.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cached_property
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, eq, itemgetter
+from typing import Any
 
 from planner.domain.models import History, Plan, Reason, Session, Settings, SkinRecord
-from planner.domain.values import frozen
+from planner.domain.values import Value, replace
 from planner.domain.vocabulary import class_rank
 
 MIN_MINUTES = 5
+Day = date  # for annotations inside a class whose field `date` hides the type
 STARTER_CAP = 10
 RAMP_RESET_GAP = 56  # more than this many days without a session starts the ramp over
-MILD, MODERATE, SEVERE, RED_FLAG = (class_rank(c) for c in ("mild", "moderate", "severe", "red-flag"))
+MILD, MODERATE, SEVERE, RED_FLAG = (class_rank(c)
+                                    for c in ("mild", "moderate", "severe", "red-flag"))
 
 # Rules that count as "blocked days" for streaks and score (SPEC §4).
 NON_SCHEDULING_RULES = (
@@ -28,15 +33,14 @@ NON_SCHEDULING_RULES = (
 )
 
 
-@frozen
-class Verdict:
+class Verdict(Value, frozen=True):
     """The answer for one date: SPEC §7 `check --json`."""
 
     date: date
     allowed: bool
     min_minutes: int
     max_minutes: int
-    earliest: date | None
+    earliest: Day | None
     reasons: tuple[Reason, ...]
 
     def to_json(self) -> dict:
@@ -54,6 +58,7 @@ _BY_DATE = attrgetter("date", "id")
 _BY_ENTRY = attrgetter("date", "logged", "seq", "id")   # skin records in entry order
 _BY_ENTRY_S = attrgetter("date", "logged", "id")        # sessions in entry order
 _BY_START = attrgetter("start")
+_LOGGED = attrgetter("logged")
 
 
 def _rank(r: SkinRecord) -> int:
@@ -94,7 +99,11 @@ class Engine:
         skin = sorted(history.skin, key=_BY_ENTRY)
         self._skin = skin
         self._skin_days = [r.date.toordinal() for r in skin]
-        self._skin_ranks = [_rank(r) for r in skin]  # computed once: classify is not free
+        # Ranked once (classify is not free); most records are empty (no sign, not
+        # resolved): rank 0 without a call.
+        self._skin_ranks = [_rank(r) if (r.redness or r.swelling or r.itch or r.burning
+                                         or r.flags or r.resolved_on is not None) else 0
+                            for r in skin]
         self._rank_of = {id(r): k for r, k in zip(skin, self._skin_ranks)}
         self._pauses = sorted(history.pauses, key=_BY_START)
         derived = _Derivation(self, history, s)
@@ -113,7 +122,7 @@ class Engine:
         self._plans = live
         self._plan_days = [p.date.toordinal() for p in live]
 
-    def on(self, today: date) -> "Engine":
+    def on(self, today: date) -> Engine:
         """The same history seen from another day: its indexes are shared, not rebuilt."""
         other = object.__new__(Engine)
         other.__dict__.update(self.__dict__)  # the cached indexes depend on the history only
@@ -234,9 +243,11 @@ class Engine:
 
     @cached_property
     def _hold_records(self) -> tuple[list[SkinRecord], list[SkinRecord]]:
-        pairs = list(zip(self._skin, self._skin_ranks))
-        severe = [r for r, k in pairs if k == SEVERE]
-        red = [r for r, k in pairs if k == RED_FLAG]
+        # Picked in C, with no (record, rank) pair made per record: 18,000 short-lived
+        # tuples at 50 years would set off a full pass of the garbage collector.
+        ranks = self._skin_ranks
+        severe = list(compress(self._skin, map(eq, ranks, repeat(SEVERE))))
+        red = list(compress(self._skin, map(eq, ranks, repeat(RED_FLAG))))
         return severe, red
 
     def unresolved_holds(self) -> list[SkinRecord]:
@@ -329,7 +340,7 @@ class Engine:
                 return d
             if any(r.until is None for r in rs):
                 return None
-            d = max(r.until for r in rs)  # each `until` is > d, so this always advances
+            d = max(r.until for r in rs if r.until is not None)  # each is > d: it advances
 
     def check(self, day: date, minutes: int | None = None, *, exclude: str | None = None,
               include_plans: bool = True, fulfil: bool = True) -> Verdict:
@@ -395,8 +406,8 @@ class Engine:
             mark(p, p + st.procedure_wait_days - 1)
         for p in self._injectable_days:
             mark(p, p + st.injectable_wait_days - 1)
-        for p in self._pauses:
-            mark(p.start.toordinal(), p.end.toordinal())
+        for pause in self._pauses:
+            mark(pause.start.toordinal(), pause.end.toordinal())
         # skin-state: a day is blocked when the latest record dated in [day-2, day] is
         # moderate. Records are sorted by date, then entry: keep the last rank per date;
         # a date's last record then covers its day and the next two, up to the next date.
@@ -468,13 +479,19 @@ class _Derivation:
         self.settings = st = engine.settings
         skin, ranks = engine._skin, engine._skin_ranks
         self._skin, self._ranks = skin, ranks
-        self._skin_keys = [(r.date.toordinal(), r.logged) for r in skin]
+        self._skin_keys = list(zip(engine._skin_days, map(_LOGGED, skin)))
         keyed = lambda rows: sorted((p.date.toordinal(), p.logged, p.kind) for p in rows)  # noqa: E731
         self._products = keyed(history.products)
         self._procedures = keyed(history.procedures)
         self._injectables = keyed(history.injectables)
-        self._pauses = engine._pauses
-        self._holds = [(r, k) for r, k in zip(skin, ranks) if k >= SEVERE]
+        # Pauses and open holds that precede the session being derived (sessions come in
+        # entry order, so each is taken in once and let go once: no quadratic scan).
+        self._pauses = _Preceding(
+            [((p.start.toordinal(), p.logged), (i, p)) for i, p in enumerate(engine._pauses)],
+            lambda ip, n: ip[1].end.toordinal() < n)
+        self._holds = {rank: _Preceding(
+            [((r.date.toordinal(), r.logged), r) for r, k in zip(skin, ranks) if k == rank],
+            over) for rank, over in ((SEVERE, _resolved), (RED_FLAG, _cleared))}
 
         # Ramp events in order: resolves first on their day, then skin resets and sessions
         # by entry stamp (a skin record before a session when the stamps tie).
@@ -558,20 +575,18 @@ class _Derivation:
                 out.append(Reason("skin-state", _skin_message(record, rank),
                                   record.date + timedelta(days=3)))
         for rule, rank_wanted in (("reaction-hold", SEVERE), ("medical-hold", RED_FLAG)):
-            open_ = [h for h, k in self._holds if k == rank_wanted and h.session_id != s.id
-                     and (h.date.toordinal(), h.logged) <= here
-                     and not _lifted(h, n, rank_wanted == RED_FLAG)]
+            open_ = [h for h in self._holds[rank_wanted].at(here) if h.session_id != s.id]
             if open_:
                 first = open_[0]
                 what = ("severe skin reaction" if rule == "reaction-hold" else "warning sign")
                 out.append(Reason(rule, f"{what} recorded on {first.date.isoformat()} was not "
                                   "resolved", None))
-        inside = [p for p in self._pauses if p.start.toordinal() <= n <= p.end.toordinal()
-                  and (p.start.toordinal(), p.logged) <= here]
-        if inside:
-            p = max(inside, key=lambda x: (x.end, x.start))
-            out.append(Reason("pause", f"paused {p.start.isoformat()} to {p.end.isoformat()} "
-                              f"({p.reason})", p.end + timedelta(days=1)))
+        inside = self._pauses.at(here)  # started before the session, not ended by its day
+        if inside:  # the latest to end (the first of them in date order, on a tie)
+            _, pause = max(inside, key=lambda x: (x[1].end, x[1].start, -x[0]))
+            out.append(Reason("pause", f"paused {pause.start.isoformat()} to "
+                              f"{pause.end.isoformat()} ({pause.reason})",
+                              pause.end + timedelta(days=1)))
         return tuple(out)
 
     @staticmethod
@@ -600,6 +615,38 @@ class _Derivation:
         return None
 
 
+class _Preceding:
+    """Records that count for a session from their entry on (key <= the session's (day,
+    entry stamp)) until they stop counting for good on some day (`over(record, day)`),
+    asked for sessions in entry order. Each record is taken in once and let go once."""
+
+    def __init__(self, rows: list[tuple[tuple[int, int], Any]],
+                 over: Callable[[Any, int], bool]) -> None:
+        self._rows = sorted(rows, key=itemgetter(0))  # stable: ties keep their order
+        self._next = 0
+        self._over = over
+        self._now: list = []
+
+    def at(self, here: tuple[int, int]) -> list:
+        rows, i = self._rows, self._next
+        while i < len(rows) and rows[i][0] <= here:
+            self._now.append(rows[i][1])
+            i += 1
+        self._next = i
+        if self._now:
+            n, over = here[0], self._over
+            self._now = [x for x in self._now if not over(x, n)]
+        return self._now
+
+
+def _resolved(r: SkinRecord, n: int) -> bool:
+    return _lifted(r, n, False)
+
+
+def _cleared(r: SkinRecord, n: int) -> bool:
+    return _lifted(r, n, True)
+
+
 def _lifted(r: SkinRecord, n: int, red_flag: bool) -> bool:
     if r.resolved_on is None or r.resolved_on.toordinal() > n:
         return False
@@ -607,9 +654,5 @@ def _lifted(r: SkinRecord, n: int, red_flag: bool) -> bool:
 
 
 def _with_violations(s: Session, violations: tuple[Reason, ...]) -> Session:
-    """The session carrying its derived violations (built without re-running __init__)."""
-    out = object.__new__(Session)
-    d = dict(s.__dict__)
-    d["violations"] = violations
-    object.__setattr__(out, "__dict__", d)
-    return out
+    """The session carrying its derived violations."""
+    return replace(s, violations=violations)

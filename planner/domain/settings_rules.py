@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from planner.domain.models import Settings
-from planner.domain.values import fields, frozen, replace
+from planner.domain.models import RANGES, Settings
+from planner.domain.values import fields, replace
 
-
-@frozen
-class Range:
-    low: int
-    high: int
-    meaning: str
-
-
-# The floor of each safety value is its default. SPEC lists 2–7 for the product
-# blackout, but 2 would be looser than the default 3, so the floor here is 3.
-RANGES: dict[str, Range] = {
-    "spacing_days": Range(7, 28, "days between sessions"),
-    "product_blackout_days": Range(3, 7, "days without a session after a home active"),
-    "procedure_wait_days": Range(7, 28, "days to wait after a procedure"),
-    "injectable_wait_days": Range(14, 56, "days to wait after an injectable"),
-    "cadence_days": Range(7, 28, "target days between sessions (streak cadence)"),
-    "grace_days": Range(0, 7, "grace days before a streak breaks"),
-    "starter_count": Range(3, 10, "short starter sessions before the ramp"),
-    "ramp_step": Range(1, 5, "minutes added per clean session"),
-    "ceiling": Range(10, 30, "longest session in minutes"),
-}
+# RANGES (the allowed values, declared with Settings so the typed decode checks them)
+# and Range are re-exported here, beside the rule that applies them.
 
 # Command-line / form names for each setting.
 SETTING_NAMES = {
@@ -37,7 +18,12 @@ SETTING_NAMES = {
 
 
 class SettingsError(ValueError):
-    """A refused settings change; the message names the allowed range."""
+    """A refused settings change; the message names the allowed range, `field` the setting
+    it is about (for a rule that ties two settings, the one the message names first)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def apply_settings(current: Settings, changes: dict[str, object]) -> Settings:
@@ -46,22 +32,24 @@ def apply_settings(current: Settings, changes: dict[str, object]) -> Settings:
     clean: dict[str, object] = {}
     for key, value in changes.items():
         if key not in known:
-            raise SettingsError(f"unknown setting {key!r}; accepted: {', '.join(sorted(known))}")
+            raise SettingsError(f"unknown setting {key!r}; accepted: {', '.join(sorted(known))}",
+                                key)
         if key == "theme":
             if not isinstance(value, str) or not value:
-                raise SettingsError("theme must be a theme name")
+                raise SettingsError("theme must be a theme name", key)
             clean[key] = value
             continue
         rng = RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingsError(f"{key} must be a whole number {rng.low}–{rng.high}")
+            raise SettingsError(f"{key} must be a whole number {rng.low}–{rng.high}", key)
         if not rng.low <= value <= rng.high:
             raise SettingsError(
                 f"{key}={value} is outside the allowed range {rng.low}–{rng.high} "
-                f"({rng.meaning}); values may only be stricter than the defaults")
+                f"({rng.meaning}); values may only be stricter than the defaults", key)
         clean[key] = value
     new = replace(current, **clean)
     if new.cadence_days < new.spacing_days:
         raise SettingsError(
-            f"cadence ({new.cadence_days}) may not be below spacing ({new.spacing_days})")
+            f"cadence ({new.cadence_days}) may not be below spacing ({new.spacing_days})",
+            "cadence_days")
     return new

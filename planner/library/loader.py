@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -22,11 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.routine import CONDITIONS, MIN_ROUTINE_SECONDS, Point, Routine, Step
-from planner.domain.values import frozen
+from planner.domain.values import Value
 from planner.domain.vocabulary import (
-    ACTIONS, CONCERNS, FORBIDDEN_ZONES, PRESSURES, SIDES, TECHNIQUES, ZONES,
+    ACTIONS,
+    CONCERNS,
+    FORBIDDEN_ZONES,
+    PRESSURES,
+    SIDES,
+    TECHNIQUES,
+    ZONES,
 )
 from planner.library.normalise import eye_instruction, needle_word
+from planner.store import atomic
 from planner.store.bounded import NotAPlainFile, read_bounded
 
 STARTER_MAX_SECONDS = 600     # a starter fits the 10-minute cap of the first sessions
@@ -50,8 +56,7 @@ _SLUG_MAX = 64
 _REQUIRED = object()
 
 
-@frozen
-class LibraryIssue:
+class LibraryIssue(Value, frozen=True):
     """One problem in one file, precise enough to fix without guessing."""
 
     file: str
@@ -62,8 +67,7 @@ class LibraryIssue:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-@frozen
-class Library:
+class Library(Value, frozen=True):
     """The point catalog, every usable routine by id, and what was rejected."""
 
     points: dict[str, Point]
@@ -137,7 +141,8 @@ class _Table:
                 self.add(f"{key}[{i}]", f"must be a string, not {_type_name(value)}")
             elif accepted is not None and value not in accepted:
                 if not needle_word(value):
-                    self.add(f"{key}[{i}]", f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
+                    self.add(f"{key}[{i}]",
+                             f"unknown {what} {value!r}; accepted: {', '.join(accepted)}")
                 self.ok = False
             elif value in out:
                 self.add(f"{key}[{i}]", f"{value!r} is listed twice")
@@ -180,7 +185,8 @@ def _scan_strings(doc: Any, add: _Add) -> None:
                 word = needle_word(k)
                 if word:
                     add(f"{where}.{k}" if where else str(k), _needle_message(word, k))
-            stack.extend((f"{where}.{k}" if where else str(k), v) for k, v in reversed(value.items()))
+            stack.extend((f"{where}.{k}" if where else str(k), v)
+                         for k, v in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value, 1))))
         elif isinstance(value, str):
@@ -228,8 +234,8 @@ def validate_routine_doc(doc: Any, file: str, points: Mapping[str, Point],
     concerns = top.words("concerns", CONCERNS, "concern")
     starter = top.get("starter", bool, False)
     steps = _steps(top, points)
-    if not top.ok or steps is None:
-        return None, issues
+    if not top.ok or steps is None or techniques is None or concerns is None:
+        return None, issues  # (each None came with an issue)
 
     used = [t for t in TECHNIQUES if any(s.technique == t for s in steps)]
     for t in used:
@@ -257,10 +263,11 @@ def _steps(top: _Table, points: Mapping[str, Point]) -> tuple[Step, ...] | None:
     if not raw_steps:
         top.add("steps", "a routine needs at least one step ([[steps]])")
     steps = [_step(raw, f"steps[{i}]", points, top._add) for i, raw in enumerate(raw_steps, 1)]
-    if any(s is None for s in steps):
+    good = tuple(s for s in steps if s is not None)
+    if len(good) != len(steps):
         top.ok = False
         return None
-    return tuple(steps)
+    return good
 
 
 def _step(raw: Any, where: str, points: Mapping[str, Point], add: _Add) -> Step | None:
@@ -287,7 +294,8 @@ def _step(raw: Any, where: str, points: Mapping[str, Point], add: _Add) -> Step 
         if zone is not None:
             t.add("zone", "an acupressure step takes its zone from its point; remove zone")
         if "point" not in raw:
-            t.add("point", 'missing (an acupressure step names a catalog point, e.g. point = "ST6")')
+            t.add("point",
+                  'missing (an acupressure step names a catalog point, e.g. point = "ST6")')
         elif point is not None:
             _check_point(t, point, points)
     elif technique is not None:
@@ -298,9 +306,10 @@ def _step(raw: Any, where: str, points: Mapping[str, Point], add: _Add) -> Step 
     if technique and action and action not in ACTIONS_BY_TECHNIQUE[technique]:
         t.add("action", f"{action!r} does not fit {technique}; use "
                         f"{', '.join(ACTIONS_BY_TECHNIQUE[technique])}")
-    if not t.ok:
-        return None
-    return Step(technique, action, seconds, repetitions, point, zone, side, direction, pressure, how)
+    if not t.ok or technique is None or action is None or side is None or pressure is None:
+        return None  # (each None came with an issue)
+    return Step(technique, action, seconds, repetitions, point, zone, side, direction, pressure,
+                how)
 
 
 def _check_point(t: _Table, code: str, points: Mapping[str, Point]) -> None:
@@ -342,7 +351,8 @@ def _parse(data: bytes, label: str) -> tuple[dict | None, list[LibraryIssue]]:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        return None, [LibraryIssue(label, "syntax", f"not UTF-8 text (bad byte at offset {exc.start})")]
+        return None, [LibraryIssue(label, "syntax",
+                                   f"not UTF-8 text (bad byte at offset {exc.start})")]
     try:
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
@@ -393,7 +403,7 @@ def _read_points(data: bytes, label: str) -> tuple[dict[str, Point], list[Librar
             t.add("zone", "missing (required)")
         cautions = t.words("cautions", None, "caution", required=False)
         avoid_in = t.words("avoid_in", tuple(CONDITIONS), "condition", required=False)
-        if t.ok:
+        if t.ok and zone is not None and cautions is not None and avoid_in is not None:
             points[code] = Point(code, pinyin, english, zone, location, use, cautions, avoid_in)
     return points, issues
 
@@ -423,10 +433,11 @@ def _shipped_dir() -> Traversable:
 @functools.lru_cache(maxsize=1)
 def _shipped() -> tuple[dict[str, Point], dict[str, Routine], tuple[LibraryIssue, ...]]:
     folder = _shipped_dir()
-    points, issues = _read_points(folder.joinpath(POINTS_FILE).read_bytes(), f"routines/{POINTS_FILE}")
+    points, issues = _read_points(folder.joinpath(POINTS_FILE).read_bytes(),
+                                  f"routines/{POINTS_FILE}")
     routines: dict[str, Routine] = {}
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and f.name != POINTS_FILE),
-                   key=lambda f: f.name)
+    files = sorted((f for f in folder.iterdir()
+                    if f.name.endswith(".toml") and f.name != POINTS_FILE), key=lambda f: f.name)
     for f in files:
         routine, found = validate_bytes(f.read_bytes(), f"routines/{f.name}", points, "shipped")
         issues.extend(found)
@@ -487,45 +498,21 @@ def user_routine_files(user_dir: str | os.PathLike) -> dict[str, Path]:
 # --------------------------------------------------------------------------
 # Writing user routines
 
-_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r",
-            '"': '\\"', "\\": "\\\\"}
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string that tomllib reads back as exactly `text`."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch < " " or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04X}")
-        elif "\ud800" <= ch <= "\udfff":
-            raise ValueError(f"a lone surrogate (U+{ord(ch):04X}) cannot be written to TOML")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-
-
 def routine_to_toml(routine: Routine) -> str:
-    """The routine in the library's file format (its `source` is where the file lives)."""
-    lines = [f"{key} = {_toml_value(getattr(routine, key))}" for key in ROUTINE_FIELDS[:-1]]
-    for step in routine.steps:
-        lines += ["", "[[steps]]"]
-        for key in STEP_FIELDS:
-            value = getattr(step, key)
-            if value is not None:
-                lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"
+    """The routine in the library's file format (its `source` is where the file lives),
+    written by tomli-w: tomllib reads it back as exactly this routine."""
+    import tomli_w
+
+    doc: dict[str, Any] = {key: getattr(routine, key) for key in ROUTINE_FIELDS[:-1]}
+    doc["steps"] = [{key: value for key in STEP_FIELDS
+                     if (value := getattr(step, key)) is not None} for step in routine.steps]
+    text = tomli_w.dumps(doc)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:  # TOML is UTF-8: a lone surrogate has no encoding
+        raise ValueError(f"a lone surrogate (U+{ord(e.object[e.start]):04X}) cannot be "
+                         "written to TOML") from None
+    return text
 
 
 def save_user_routine(routine: Routine, user_dir: str | os.PathLike,
@@ -545,23 +532,10 @@ def save_user_routine(routine: Routine, user_dir: str | os.PathLike,
     if issues:
         raise ValueError("; ".join(map(str, issues)))
     folder = Path(user_dir)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    atomic.ensure_dir(folder)
+    os.chmod(folder, atomic.DIR_MODE)
     target = folder / (file_name or f"{routine.id}.toml")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{routine.id}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    # The store's writer: 0600, fsynced, renamed, directory fsynced. A link at `target`
+    # is replaced, not written through (the library reads plain files only).
+    atomic.atomic_write(target, text.encode("utf-8"), through_links=False)
     return target

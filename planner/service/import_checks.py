@@ -2,24 +2,31 @@
 written (SPEC §6). Each problem is one line naming the table, the record, the field, the
 value and what is accepted, so a refused import can be fixed by hand.
 
-The journal's own load (records.state_from) checks only what the rules compute with, for
-speed; an import is read once and checked in full.
+The journal's own load (tables.state_from, one typed decode) checks each field's type and
+range, which is what the rules compute with; an import is read once and checked in full
+(ids, references, words from the vocabulary, dates up to today), every problem listed.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from planner.service.context import parse_date
 from planner.domain.models import OUTCOMES, Settings
 from planner.domain.settings_rules import RANGES
 from planner.domain.vocabulary import (
-    EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
-    PRODUCT_KINDS, ZONES,
+    EXCLUSION_REASONS,
+    FLAGS,
+    INJECTABLE_KINDS,
+    PAUSE_REASONS,
+    PROCEDURE_KINDS,
+    PRODUCT_KINDS,
+    ZONES,
 )
+from planner.service.context import parse_date
 
 NOTE_LIMIT = 2000
 MAX_MINUTES = 180

@@ -79,7 +79,8 @@ class JournalWriteError(StoreError):
         self.path = Path(path)
         self.error = error
         what = error.strerror or str(error)
-        where = f" ({error.filename})" if error.filename and str(error.filename) != str(path) else ""
+        named = error.filename and str(error.filename) != str(path)
+        where = f" ({error.filename})" if named else ""
         super().__init__(f"cannot write {self.path}: {what}{where}; "
                          f"the journal is unchanged")
 

@@ -15,17 +15,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.store import atomic, codec, reader
-from planner.store.errors import JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema
+from planner.store.errors import (
+    JournalNotDurable,
+    JournalUnreadable,
+    JournalWriteError,
+    NewerSchema,
+)
 from planner.store.lock import locked, timeout_from_env
 from planner.store.migrations import CURRENT_SCHEMA, META, Raw
 from planner.store.rotation import Rotation
-from planner.store.state import Doc, Index, Snapshot, FileState
-from planner.store.tx import Tx
+from planner.store.state import Doc, FileState, Index, Snapshot
+
+if TYPE_CHECKING:
+    from planner.store.tx import Tx
 
 __all__ = ["Journal", "Tx"]
+
+
+def __getattr__(name: str) -> object:
+    """`Tx` on first use: it brings TinyDB, which only a write needs (importing it is
+    30 M instructions, 7% of a `status` worked out from the records)."""
+    if name == "Tx":
+        from planner.store.tx import Tx
+
+        return Tx
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Journal:
@@ -69,6 +86,14 @@ class Journal:
         with self._mutex:
             return self._current().view()
 
+    def payload(self) -> tuple[Any, bytes | None]:
+        """The file's signature and bytes (None: no file), as last read: cached while the
+        signature holds, and not parsed here (a reader that decodes them straight into
+        typed records needs no dicts). After a write, the bytes written."""
+        with self._mutex:
+            state = self._current(parse=False)
+            return state.signature, state.payload
+
     def get_single(self, table: str) -> Doc | None:
         """The document of a one-document table (profile, settings), or None."""
         docs = self.snapshot().get(table) or []
@@ -90,6 +115,8 @@ class Journal:
             with locked(self.path, self.lock_timeout):
                 with self._mutex:
                     state = self._current()
+                from planner.store.tx import Tx
+
                 tx = Tx(state)
                 try:
                     yield tx
@@ -131,8 +158,9 @@ class Journal:
 
     # -- internals -------------------------------------------------------
 
-    def _current(self) -> FileState:
-        """The parse of the file as it is now (cached while its signature holds)."""
+    def _current(self, parse: bool = True) -> FileState:
+        """The reading of the file as it is now (cached while its signature holds), its
+        bytes parsed and checked unless `parse` is false."""
         try:
             sig: Any = reader.signature_of(os.stat(self.path))
         except FileNotFoundError:
@@ -140,19 +168,20 @@ class Journal:
         except OSError:
             sig = "unknown"  # let the read below report the error
         state = self._state
-        if state is not None and state.signature == sig:
-            return state
         try:
-            loaded = reader.read(self.path)
+            if state is None or state.signature != sig:
+                loaded = reader.read_bytes(self.path)
+                if loaded is None:
+                    state = FileState(None, {}, CURRENT_SCHEMA)
+                else:
+                    state = FileState(loaded[0], None, payload=loaded[1])
+                self._state = state
+            if parse:
+                state.parse()
         except reader.TooNew as e:
             raise NewerSchema(self.path, e.found, CURRENT_SCHEMA, self._newest()) from None
         except reader.BadJournal as e:
             raise JournalUnreadable(self.path, e.reason, self._newest()) from None
-        if loaded is None:
-            state = FileState(None, {}, CURRENT_SCHEMA)
-        else:
-            state = FileState(loaded.signature, loaded.raw, loaded.schema_on_disk)
-        self._state = state
         return state
 
     def _newest(self) -> Path | None:
@@ -177,9 +206,11 @@ class Journal:
                                 migrating_to=CURRENT_SCHEMA if migrating else None)
             st = atomic.atomic_write(self.path, payload, before_replace=rotation.keep)
         except atomic.NotDurable as e:
-            rotation.prune()
+            if rotation is not None:
+                rotation.prune()
             with self._mutex:
-                self._state = FileState(reader.signature_of(e.stat), data, CURRENT_SCHEMA, index)
+                self._state = FileState(reader.signature_of(e.stat), data, CURRENT_SCHEMA,
+                                        index, payload=payload)
                 self.writes += 1
             raise JournalNotDurable(self.path, e) from e
         except OSError as e:
@@ -188,5 +219,6 @@ class Journal:
             raise JournalWriteError(self.path, e) from e
         rotation.prune()
         with self._mutex:
-            self._state = FileState(reader.signature_of(st), data, CURRENT_SCHEMA, index)
+            self._state = FileState(reader.signature_of(st), data, CURRENT_SCHEMA, index,
+                                    payload=payload)
             self.writes += 1

@@ -7,8 +7,8 @@ means the same thing everywhere. Nothing here writes.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from planner.store import codec
@@ -44,6 +44,17 @@ def signature_of(st: os.stat_result) -> Signature:
 
 def read(path: Path) -> Loaded | None:
     """Read and check a journal file; None when it does not exist."""
+    got = read_bytes(path)
+    if got is None:
+        return None
+    signature, payload = got
+    raw, schema = parse(payload)
+    return Loaded(signature, raw, schema)
+
+
+def read_bytes(path: Path) -> tuple[Signature, bytes] | None:
+    """The file's bytes and the signature of what was read, unparsed; None when it does
+    not exist, BadJournal when it cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -58,8 +69,7 @@ def read(path: Path) -> Loaded | None:
         raise BadJournal(f"cannot read it ({e.strerror})") from e
     finally:
         os.close(fd)
-    raw, schema = parse(payload)
-    return Loaded(signature_of(st), raw, schema)
+    return signature_of(st), payload
 
 
 def parse(payload: bytes) -> tuple[Raw, int]:

@@ -10,7 +10,7 @@ unflushed writes).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
@@ -54,8 +54,12 @@ class SafeTable(Table):
 class TxDB(TinyDB):
     table_class = SafeTable
 
+    def table(self, name: str, **kwargs: Any) -> SafeTable:
+        """The table, typed as what `table_class` makes it."""
+        return cast(SafeTable, super().table(name, **kwargs))
 
-def open_db(data: Raw) -> tuple[TinyDB, BufferedStorage]:
+
+def open_db(data: Raw) -> tuple[TxDB, BufferedStorage]:
     """A TinyDB over `data` (not copied deeply, never mutated) and its storage."""
     db = TxDB(storage=BufferedStorage, data=data)
     return db, db.storage  # type: ignore[return-value]

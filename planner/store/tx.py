@@ -15,7 +15,7 @@ from tinydb.table import Document
 from planner.store import codec
 from planner.store.errors import RecordNotFound
 from planner.store.migrations import META, Raw
-from planner.store.state import Doc, Index, FileState
+from planner.store.state import Doc, FileState, Index
 from planner.store.storage import open_db
 
 
