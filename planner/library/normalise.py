@@ -98,7 +98,8 @@ _FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
-    """The canonical form the checks read: no invisibles or marks, look-alikes mapped, casefolded."""
+    """The canonical form the checks read: no invisibles or marks, look-alikes mapped,
+    casefolded."""
     if text.isascii():
         return text.lower()
     # Casefolding can make new characters ("İ" -> "i" + a dot mark): fold again after it.

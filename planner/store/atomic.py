@@ -8,6 +8,12 @@ A path that is a symbolic link is written through to the file it points at
 (`layout.target`): the temp file and the replace happen beside the target, so
 the link stays a link. Directories created on the way are fsynced into their
 parents, so a first write into a new directory survives a power loss too.
+
+Every file the program writes goes through `atomic_write`: the journal, the
+status cache (`durable=False`: a cache lost in a power cut is worked out again),
+exports and the user's routine files. A writer killed mid-write leaves its temp
+file (`.<name>.tmp-<pid>-<hex>`); `writer_gone(pid)` tells when it may go (see
+rotation.remove_dead_side_temps).
 """
 
 from __future__ import annotations
@@ -27,6 +33,19 @@ TEMP_MARK = ".tmp-"
 def temp_prefix(path: Path) -> str:
     """Temp files are hidden siblings: `.journal.json.tmp-<pid>-<random>`."""
     return f".{path.name}{TEMP_MARK}"
+
+
+def writer_gone(pid: int) -> bool:
+    """Whether process `pid` is certainly gone (when in doubt: no, its file is kept)."""
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, OverflowError, ValueError):
+        return False  # EPERM: alive, another user's
+    return False
 
 
 def ensure_dir(directory: Path) -> None:
@@ -91,25 +110,33 @@ class NotDurable(OSError):
 
 
 def atomic_write(path: Path, data: bytes, *,
-                 before_replace: Callable[[], None] | None = None) -> os.stat_result:
+                 before_replace: Callable[[], None] | None = None,
+                 durable: bool = True, through_links: bool = True) -> os.stat_result:
     """Replace `path` with `data` atomically and durably; return the new file's stat.
 
-    A symbolic link is written through: its target is replaced, the link is kept.
+    A symbolic link is written through: its target is replaced, the link is kept
+    (`through_links=False`: the link itself is replaced, for a cache).
 
     `before_replace` runs after the data is safely on disk and before the
     rename (used to keep the old file as a version). Any OSError propagates
     with the old file untouched and no temp file left behind.
+
+    `durable=False` skips both fsyncs: still atomic (a reader sees the old bytes or
+    the new), but a power cut may lose the new file; for a cache, whose loss costs
+    nothing.
     """
-    path = layout.target(Path(path))
+    path = layout.target(Path(path)) if through_links else Path(path)
     tmp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}")
     try:
-        st = write_new(tmp, data)
+        st = write_new(tmp, data) if durable else write_new(tmp, data, sync=False)
         if before_replace is not None:
             before_replace()
         os.replace(tmp, path)
     except BaseException:
         _unlink_quietly(tmp)
         raise
+    if not durable:
+        return st
     try:
         fsync_dir(path.parent)
     except OSError as e:

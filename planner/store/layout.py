@@ -11,7 +11,8 @@ files below live beside the target:
     journal.json.pre-v1[-N]              backup taken before migrating to schema 1
     journal.json.unreadable-20261201T101530Z[-N]   a file moved aside by restore
     .journal.json.tmp-<pid>-<hex>        a write in progress (or of a writer that died)
-    journal.json.status-cache[.tmp-<pid>]   answers kept for `acuplan status` (status_cache.py)
+    journal.json.status-cache            answers kept for `acuplan status` (status_cache.py)
+    .journal.json.status-cache.tmp-<pid>-<hex>   the cache being written (without the lock)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,22 +73,38 @@ def pre_migration_path(journal: Path, schema: int, n: int = 1) -> Path:
 
 
 def aside_path(journal: Path, now: datetime | None = None, n: int = 1) -> Path:
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     suffix = "" if n == 1 else f"-{n}"
     return journal.with_name(f"{journal.name}.unreadable-{stamp}{suffix}")
 
 
-# Files written beside the journal without its lock, each through a `<name>.tmp-<pid>`
-# temp file (see status_cache.py): a temp whose writer died is left behind for good.
+_ASIDE = re.compile(r"\.unreadable-\d{8}T\d{6}Z(?:-\d+)?")
+
+
+def is_aside(journal: Path, name: str) -> bool:
+    """Whether `name` is a file `aside_path` names for this journal."""
+    return name.startswith(journal.name) and _ASIDE.fullmatch(name, len(journal.name)) is not None
+
+
+# Files written beside the journal without its lock (see status_cache.py), through
+# atomic.atomic_write's temp files `.<journal>.<side>.tmp-<pid>-<hex>`. A writer killed
+# mid-write leaves its temp: whoever writes next (the cache's writer, or a journal write
+# under the lock) removes the temps whose writers are gone. Earlier versions named them
+# `<journal>.<side>.tmp-<pid>`: recognised too, so their leftovers go the same way.
 SIDE_FILES = ("status-cache",)
-_SIDE_TEMP = re.compile(r"\.(?:%s)\.tmp-(\d{1,10})" % "|".join(map(re.escape, SIDE_FILES)))
+_SIDES = "|".join(map(re.escape, SIDE_FILES))
+_SIDE_TEMP = re.compile(rf"\.(?:{_SIDES})\.tmp-(\d{{1,10}})-[0-9a-f]+")
+_OLD_SIDE_TEMP = re.compile(rf"\.(?:{_SIDES})\.tmp-(\d{{1,10}})")
 
 
 def side_temp_pid(journal: Path, name: str) -> int | None:
     """The writer's pid if `name` is the temp file of a side file of the journal."""
-    if not name.startswith(journal.name):
+    if name.startswith("." + journal.name):
+        m = _SIDE_TEMP.fullmatch(name, len(journal.name) + 1)
+    elif name.startswith(journal.name):
+        m = _OLD_SIDE_TEMP.fullmatch(name, len(journal.name))
+    else:
         return None
-    m = _SIDE_TEMP.fullmatch(name, len(journal.name))
     return int(m.group(1)) if m else None
 
 

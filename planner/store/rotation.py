@@ -9,8 +9,10 @@ beside the target, and are the target's bytes (a link to the file, or a
 copy), never a link to the link.
 
 A writer killed after keeping a version and before its replace leaves that
-version holding the current file: the next write does not keep the same
-bytes again under a new number (it would push a real older version out).
+version holding the current file (a second name for it). The next write does
+not keep the same bytes again under a new name (a previous version would push
+a real older one out; a pre-migration backup would be there twice): the version
+already kept is the one this write's replace makes real.
 """
 
 from __future__ import annotations
@@ -48,14 +50,16 @@ class Rotation:
                 pass
         newest = max((v for v in self.versions if v.kind == layout.PREVIOUS),
                      key=lambda v: v.number, default=None)
-        if newest is None or not _holds(newest.path, self.journal, st):
+        if newest is None or not holds(newest.path, self.journal, st):
             seq = 1 + (newest.number if newest is not None else 0)
             while not self._keep_as(layout.previous_path(self.journal, seq)):
                 seq += 1
         day = layout.daily_path(self.journal, self.today)
         if day.name not in self.names:
             self._keep_as(day)
-        if self.migrating_to is not None:
+        if self.migrating_to is not None and not any(
+                v.kind == layout.PRE_MIGRATION and v.number == self.migrating_to
+                and holds(v.path, self.journal, st) for v in self.versions):
             n = 1
             while not self._keep_as(layout.pre_migration_path(self.journal, self.migrating_to, n)):
                 n += 1
@@ -82,12 +86,7 @@ class Rotation:
         for name in self.names:  # listed before our own temp existed: all stale
             if name.startswith(prefix):
                 _remove(self.journal.with_name(name))
-            else:
-                # Side files (the status cache) are written without the lock: only a
-                # temp whose writer is gone is stale.
-                pid = layout.side_temp_pid(self.journal, name)
-                if pid is not None and not _alive(pid):
-                    _remove(self.journal.with_name(name))
+        remove_dead_side_temps(self.journal, self.names)
 
     def _keep_as(self, dest: Path) -> bool:
         """Link (or copy) the journal to `dest`; False if `dest` already exists."""
@@ -104,7 +103,7 @@ class Rotation:
         return True
 
 
-def _holds(version: Path, journal: Path, journal_stat: os.stat_result) -> bool:
+def holds(version: Path, journal: Path, journal_stat: os.stat_result) -> bool:
     """True when `version` already holds the journal's bytes (its writer died before the
     replace). Free for a link (same inode); a copy is compared only when it is as large
     as the journal and not older than it, which an older version rarely is."""
@@ -119,17 +118,13 @@ def _holds(version: Path, journal: Path, journal_stat: os.stat_result) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    """Whether process `pid` may still exist (when in doubt: yes, keep its file)."""
-    if pid <= 0 or pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError, ValueError):
-        return True  # EPERM: alive, another user's
-    return True
+def remove_dead_side_temps(journal: Path, names: list[str]) -> None:
+    """Remove, among `names`, the temp files of side files (the status cache) whose
+    writers are gone: written without the lock, a live writer's temp is never touched."""
+    for name in names:
+        pid = layout.side_temp_pid(journal, name)
+        if pid is not None and atomic.writer_gone(pid):
+            _remove(journal.with_name(name))
 
 
 def _remove(path: Path) -> None:

@@ -1,15 +1,31 @@
-"""Answers kept beside the journal: for shell prompts that ask all day, and for the app's
-first frame.
+"""The status cache: answers kept beside the journal, for one content of it.
 
-`<journal>.status-cache` holds, for one state of the journal file (device, inode,
-size, mtime) and one version of the code: the printed `status` answers (line and
-JSON) and the complete Today view, for today and the next day (so the first prompt
-after midnight needs no work either), and the profile and settings the app starts
-with. Whatever has the records loaded anyway stores them: `status` when it had to
-compute, a command that wrote, the app. Any write replaces the journal file and so
-leaves every stored answer behind. The cache is never the source of truth: one that
-cannot be read or written is ignored, and answers are kept only if the journal did
-not change while they were being worked out.
+`<journal>.status-cache` is one JSON document:
+
+    {"key": "<VERSION>-<blake2b of the journal's bytes>",
+     "days": {"2026-12-01": {"line": "...", "json": "...", "view": {...}}, ...},
+     "profile": {...}, "settings": {...}}
+
+What the answers are is decided above the store (planner/service/status.py): the
+printed `status` answers for today and the next day (so the first prompt after
+midnight needs no work either), the complete Today view and the profile and settings
+the app draws its first frame with. This module only keeps the file: the key, the
+lookup a shell prompt makes, the read the app makes, and the write.
+
+The key is the journal's content, not its stat: answers stored for one content are
+never given for another, whatever the clocks and file systems do. VERSION stands
+for the code that works the answers out; bump it whenever a stored answer could
+differ from a fresh one for the same journal (a rule, a printed form, the view's
+fields). tests/unit/test_status_cache.py holds answers stored under the current
+VERSION and fails when the code no longer gives them, so a change that forgets the
+bump fails there.
+
+The cache is never the source of truth: one that cannot be read or written is
+ignored, and answers are kept only for the journal content their records came
+from. It is written without the journal's lock, through the store's atomic writer
+(not fsynced: a cache lost in a power cut is worked out again); a writer killed
+mid-write leaves its temp file, which the next cache write (or journal write)
+removes once its writer is gone.
 
 Imports nothing heavy at module level: the prompt's fast path reads it.
 """
@@ -18,133 +34,126 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, timedelta
-from typing import Any
 
+TYPE_CHECKING = False  # not typing's: importing typing would cost the prompt ~2 ms
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+VERSION = 1
 SUFFIX = ".status-cache"
-DAYS_AHEAD = 1  # besides today
+
+Signature = tuple[int, int, int, int]  # (dev, ino, size, mtime_ns), as the store's reader
 
 
-def _code_stamp() -> int:
-    """Newest mtime of the code that decides the answer: a changed program never reads
-    an answer stored by an older one."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    newest = 0
-    for folder in (os.path.join(here, name) for name in ("domain", "store", "service")):
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.endswith(".py"):
-                    newest = max(newest, e.stat().st_mtime_ns)
-    return newest
+def _blake2b() -> Any:
+    """hashlib's blake2b, without importing hashlib (which loads OpenSSL first: ~2 ms of
+    a prompt's run). `hashlib.blake2b` is this same class."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter without the builtin module
+        from hashlib import blake2b
+    return blake2b
 
 
-def _cache_path(path: str) -> str:
+def cache_path(path: str) -> str:
     """Beside the file the journal names: a symlinked journal's target (as the store's
     versions and lock); a realpath only when it is a link, so the prompt pays one lstat."""
     return (os.path.realpath(path) if os.path.islink(path) else path) + SUFFIX
 
 
-def key_of(path: str) -> list | None:
-    """What the stored answers depend on: the journal file as it is now, and the code."""
+def journal_key(path: str) -> tuple[str, Signature] | None:
+    """(key, signature) of the journal file as it is now: the key its answers are stored
+    under, and the stat signature of the bytes that were hashed. None: no such file, or
+    it cannot be read."""
     try:
-        st = os.stat(path)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
-    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, _code_stamp()]
-
-
-def _read(path: str, key: list) -> dict | None:
     try:
-        with open(_cache_path(path), encoding="utf-8") as f:
-            doc = json.load(f)
-    except (OSError, ValueError):
+        st = os.fstat(fd)
+        digest = _blake2b()(digest_size=20)
+        while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):
+            digest.update(chunk)
+    except OSError:
         return None
-    return doc if isinstance(doc, dict) and doc.get("key") == key else None
+    finally:
+        os.close(fd)
+    return f"{VERSION}-{digest.hexdigest()}", (st.st_dev, st.st_ino, st.st_size,
+                                                st.st_mtime_ns)
 
 
-def lookup(path: str, key: list, day: str, as_json: bool) -> str | None:
-    """The stored answer for `day` if it was worked out for exactly this key, else None."""
+def key_of(path: str) -> str | None:
+    """The key answers for the journal as it is now are stored under (None: no journal)."""
+    got = journal_key(path)
+    return got[0] if got is not None else None
+
+
+def _read(path: str) -> bytes | None:
     try:
-        text = _read(path, key)["days"][day]["json" if as_json else "line"]  # type: ignore[index]
-    except (KeyError, TypeError):
+        with open(cache_path(path), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def lookup(path: str, key: str, day: str, as_json: bool) -> str | None:
+    """The printed answer stored for `day` under exactly `key`, else None."""
+    data = _read(path)
+    if data is None:
+        return None
+    try:
+        doc = json.loads(data)
+        if doc["key"] != key:
+            return None
+        text = doc["days"][day]["json" if as_json else "line"]
+    except (ValueError, KeyError, TypeError):
         return None
     return text if isinstance(text, str) else None
 
 
-def for_app(path: str, day: date) -> tuple[Any, Any, Any] | None:
-    """(Today's view, profile, settings) as stored for the journal as it is now, or None.
-    What the app needs for its first frame, before it loads the records."""
-    key = key_of(path)
-    doc = _read(path, key) if key is not None else None
-    if doc is None:
+def read(path: str, key: str, decode: Callable[[bytes], Any]) -> Any:
+    """The whole document stored under exactly `key`, decoded by `decode` (whose errors
+    mean "not usable": ValueError, KeyError, TypeError), else None."""
+    data = _read(path)
+    if data is None:
         return None
-    from planner.domain.models import Profile, Settings, from_doc
-    from planner.service.view_docs import view_from_doc
+    try:
+        doc = decode(data)
+        stored = doc["key"] if isinstance(doc, dict) else doc.key
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return doc if stored == key else None
+
+
+def _json_bytes(doc: dict[str, Any]) -> bytes:
+    return json.dumps(doc).encode("utf-8")
+
+
+def store(path: str, key: str, signature: Signature, answers: dict[str, Any],
+          encode: Callable[[dict[str, Any]], bytes] = _json_bytes) -> None:
+    """Keep `answers` (the document without its key) under `key`, worked out from the
+    journal file `signature` names, if the journal is still that file (else they are
+    already old). Atomic and 0600; failures are skipped. Then the temp files of cache
+    writers that were killed are removed."""
+    from pathlib import Path
+
+    from planner.store import atomic, rotation
 
     try:
-        view = view_from_doc(doc["days"][day.isoformat()]["view"])
-        return view, from_doc(Profile, doc["profile"]), from_doc(Settings, doc["settings"])
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
-
-
-def answer(view: Any) -> dict[str, Any]:
-    """One day's printed forms, and the complete view for the app."""
-    from planner.cli import output as out
-    from planner.service.view_docs import view_to_doc
-
-    return {"line": out.terminal_safe(out.status_line(view)),
-            "json": out.json_text(view.to_json()),
-            "view": view_to_doc(view)}
-
-
-def store(path: str, key: list, payload: dict[str, Any]) -> None:
-    """Keep the answers (atomic, 0600) if the journal is still as `key` says; failures skip."""
-    from planner.store import atomic
-
-    if key_of(path) != key:
-        return  # written meanwhile: these answers may describe the old journal
-    target = _cache_path(path)
-    tmp = f"{target}.tmp-{os.getpid()}"
-    try:
-        # Not fsynced: a cache lost in a crash is worked out again; a torn one is not JSON.
-        atomic.write_new(tmp, json.dumps({"key": key, **payload}).encode("utf-8"),
-                         sync=False)
-        os.replace(tmp, target)
+        st = os.stat(path)
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-
-
-def payload_from(planner: Any, first: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Answers for the planner's today (unless given) and the days after it, with the
-    profile and settings the app starts with."""
-    from planner.domain.models import to_doc
-
-    today: date = planner.today
-    days = {today.isoformat(): first or answer(planner.today_view())}
-    for n in range(1, DAYS_AHEAD + 1):
-        d = today + timedelta(days=n)
-        days[d.isoformat()] = answer(planner.on(d).today_view())
-    st = planner.state()
-    return {"days": days, "profile": to_doc(st.profile), "settings": to_doc(st.settings)}
-
-
-def keep(planner: Any, view: Any) -> None:
-    """Store `view`, just worked out for the planner's today, and the next days' answers,
-    if the planner's records are those of the journal file as it is now."""
-    path = str(planner.journal.path)
-    key = key_of(path)
-    loaded = planner.loaded_signature()
-    if key is not None and loaded is not None and list(loaded) == key[:4]:
-        store(path, key, payload_from(planner, answer(view)))
-
-
-def refresh(planner: Any) -> None:
-    """After a write: store the answers for the journal as it now is."""
-    path = str(planner.journal.path)
-    key = key_of(path)
-    if key is not None:
-        store(path, key, payload_from(planner))
+        return
+    if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != signature:
+        return  # written meanwhile: the next prompt needs the new journal's answers
+    target = Path(cache_path(path))
+    try:
+        data = encode({"key": key, **answers})
+        atomic.atomic_write(target, data, durable=False, through_links=False)
+    except (OSError, ValueError, TypeError):
+        return
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    rotation.remove_dead_side_temps(target.with_name(target.name[:-len(SUFFIX)]), names)

@@ -20,10 +20,15 @@ from typing import NamedTuple
 
 from planner.store import atomic, layout, reader
 from planner.store.errors import (
-    JournalNotDurable, JournalUnreadable, JournalWriteError, NewerSchema, UnknownVersion,
+    JournalNotDurable,
+    JournalUnreadable,
+    JournalWriteError,
+    NewerSchema,
+    UnknownVersion,
 )
 from planner.store.lock import locked, timeout_from_env
 from planner.store.migrations import CURRENT_SCHEMA, META
+from planner.store.rotation import holds
 
 _RANK = {layout.PREVIOUS: 0, layout.DAILY: 1, layout.PRE_MIGRATION: 2}
 
@@ -145,14 +150,22 @@ class _Aside:
     the journal away, which would leave no journal at all until the replace (a
     crash there, or a power loss that keeps that rename and drops the replace,
     would show an empty journal).
+
+    A restore killed between the two leaves an aside file that is the journal
+    under a second name; the next restore takes that file as the journal's aside
+    instead of keeping the same bytes twice.
     """
 
     def __init__(self, journal: Path) -> None:
         self.journal = journal
         self.aside: Path | None = None
+        self.created = False
 
     def move(self) -> None:
         if not os.path.lexists(self.journal):
+            return
+        self.aside = self._left_by_a_killed_restore()
+        if self.aside is not None:
             return
         n = 1
         while True:
@@ -173,16 +186,32 @@ class _Aside:
                     continue
             break
         self.aside = dest
+        self.created = True
         try:
             os.chmod(dest, atomic.FILE_MODE)
         except OSError:
             pass
 
+    def _left_by_a_killed_restore(self) -> Path | None:
+        """An aside file already holding the journal's bytes, or None."""
+        try:
+            st = os.stat(self.journal)
+        except OSError:
+            return None
+        for name in sorted(layout.list_names(self.journal.parent)):
+            if layout.is_aside(self.journal, name):
+                aside = self.journal.with_name(name)
+                if holds(aside, self.journal, st):
+                    return aside
+        return None
+
     def undo(self) -> None:
         if self.aside is None:
             return
-        try:
-            os.unlink(self.aside)
-        except OSError:
-            pass
+        if self.created:  # one found already there stays: it holds the journal's bytes
+            try:
+                os.unlink(self.aside)
+            except OSError:
+                pass
         self.aside = None
+        self.created = False

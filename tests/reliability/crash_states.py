@@ -85,6 +85,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import itertools
+import json
 import os
 import posixpath
 import random
@@ -99,8 +100,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from planner.store import Journal, JournalUnreadable, versions
-from planner.store import exchange, layout
+from planner.store import Journal, JournalUnreadable, exchange, layout, versions
 
 SECTOR = 512
 QUICK_CAP = 40
@@ -360,9 +360,8 @@ def _apply_dir(names: dict[str, int | None], op: Op) -> None:
         names[op.dest] = op.ino
     elif op.kind == "link":
         names[op.dest] = op.ino
-    elif op.kind == "unlink":
-        if names.get(op.name) == op.ino:
-            del names[op.name]
+    elif op.kind == "unlink" and names.get(op.name) == op.ino:
+        del names[op.name]
 
 
 def _reachable(names: dict[str, int | None]) -> dict[str, int | None]:
@@ -404,7 +403,7 @@ class Recorder:
             return a[len(self.root) + 1:].replace(os.sep, "/")
         return None
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         for name in self.WRAPPED + self.REFUSED:
             if hasattr(os, name):
                 self.real[name] = getattr(os, name)
@@ -574,9 +573,12 @@ DEAD_PID = 2**22 + 1
 
 
 def _leftovers(path: Path) -> None:
-    """What earlier crashes leave: a journal temp of a killed writer, and a status-cache
-    temp whose writer is gone. The next write removes both."""
+    """What earlier crashes leave: a journal temp of a killed writer, and status-cache temps
+    whose writers are gone (as written now, and as earlier versions named them). The next
+    write removes them all."""
     (path.with_name(f".{path.name}.tmp-{DEAD_PID}-0badc0de")).write_bytes(b'{"skin": {"1')
+    (path.with_name(f".{path.name}.status-cache.tmp-{DEAD_PID}-0badc0de")
+     ).write_bytes(b'{"key": "1-')
     (path.with_name(f"{path.name}.status-cache.tmp-{DEAD_PID}")).write_bytes(b'{"key": [')
 
 
@@ -614,6 +616,16 @@ def seed_symlink(path: Path) -> None:
 
 def seed_nothing(path: Path) -> None:
     """No journal and no directory for it yet."""
+
+
+def seed_old_schema(path: Path) -> None:
+    """A schema-0 file (plain TinyDB: no meta, no ids): the next write migrates it after
+    keeping it as `pre-vN`."""
+    path.parent.mkdir(mode=0o700)
+    path.write_text(json.dumps({"skin": {str(n + 1): {k: v for k, v in _checkin(n).items()
+                                                      if k != "id"} for n in range(4)}}))
+    os.chmod(path, 0o600)
+    _leftovers(path)
 
 
 def run_insert(path: Path) -> None:
@@ -678,6 +690,7 @@ KEEP = f"link({J}, {J}.prev-|creat({J}.prev-"                  # links, or copie
 ASIDE = f"link({J}, {J}.unreadable-|creat({J}.unreadable-"
 REPLACE = "rename(data/.journal.json.tmp-"
 CLEANUP = (f"unlink(data/.journal.json.tmp-{DEAD_PID}-",
+           f"unlink(data/.journal.json.status-cache.tmp-{DEAD_PID}-",
            f"unlink({J}.status-cache.tmp-{DEAD_PID})")
 
 PATHS: dict[str, WritePath] = {p.name: p for p in [
@@ -700,6 +713,10 @@ PATHS: dict[str, WritePath] = {p.name: p for p in [
               _has("mkdir(data)", "fsync_dir(.)", f"creat({J}.lock)", REPLACE,
                    "fsync_dir(data)"),
               "exchange.import_json into a journal whose directory does not exist yet"),
+    WritePath("migrate", seed_old_schema, run_insert,
+              _has(f"link({J}, {J}.pre-v|creat({J}.pre-v", REPLACE, "fsync_dir(data)",
+                   *CLEANUP[1:]),
+              "first write to a schema-0 journal: keeps it as pre-vN, then migrates"),
     WritePath("prune", seed_days, run_insert,
               _has(KEEP, f"link({J}, {J}.day-|creat({J}.day-", f"unlink({J}.prev-",
                    f"unlink({J}.day-"),
@@ -890,8 +907,25 @@ def check(path: Path, old: Any, old_bytes: bytes | None, new: Any,
     return outcome, _write_after(path, recovered)
 
 
+def _kept_twice(path: Path) -> str | None:
+    """Files the store never prunes (pre-migration backups, aside files) that hold the
+    same bytes: a write or restore killed before its replace, whose kept file the next
+    one kept again instead of taking it as its own."""
+    for kind, part in (("pre-migration backups", ".pre-v"), ("aside files", ".unreadable-")):
+        names = sorted(n for n in os.listdir(path.parent)
+                       if n.startswith(path.name + part))
+        seen: dict[bytes, str] = {}
+        for name in names:
+            data = (path.parent / name).read_bytes()
+            if data in seen:
+                return f"{kind} {seen[data]} and {name} hold the same bytes"
+            seen[data] = name
+    return None
+
+
 def _write_after(path: Path, recovered: Any) -> str | None:
-    """One more write on the recovered journal must work and keep what it held."""
+    """One more write on the recovered journal must work and keep what it held; nothing
+    the crash left is kept a second time."""
     try:
         if recovered is None:  # still the damaged file: restore as the user would
             newest = versions.newest_readable(path)
@@ -909,7 +943,7 @@ def _write_after(path: Path, recovered: Any) -> str | None:
     rest = {t: docs for t, docs in rest.items() if docs or t in recovered}
     if len(added) != 1 or rest != recovered:
         return "the next write after recovery lost or changed records"
-    return None
+    return _kept_twice(path)
 
 
 def _summary(snap: Any) -> str:

@@ -130,6 +130,34 @@ def test_restore_renaming_the_journal_aside_showed_an_empty_journal(tmp_path):
     assert _failures(result, "neither the old nor the new ones (a silent loss): {}")
 
 
+def test_a_migration_killed_before_its_replace_showed_its_backup_twice(tmp_path):
+    """The fix in rotation.Rotation.keep: a `pre-vN` kept by a write that died before
+    its replace was kept again, as `pre-vN-2`, by the next write."""
+    from planner.store import rotation
+
+    def keep_again(self):  # what keep did: a backup whenever migrating
+        real_keep(self)
+        if self.migrating_to is not None and not any(
+                p.name.startswith(f"{self.journal.name}.pre-v") for p in self.created):
+            n = 1
+            while not self._keep_as(layout.pre_migration_path(self.journal,
+                                                              self.migrating_to, n)):
+                n += 1
+
+    real_keep = rotation.Rotation.keep
+    with _patched(rotation.Rotation, "keep", keep_again):  # the write after recovery too
+        result = cs.explore(cs.PATHS["migrate"], tmp_path, full=False)
+    assert _failures(result, "pre-migration backups")
+
+
+def test_a_restore_killed_before_its_replace_showed_the_damaged_file_twice(tmp_path):
+    """The fix in versions._Aside: the aside file of a restore that died before its
+    replace was kept again under a second `unreadable-…` name by the next restore."""
+    with _patched(versions._Aside, "_left_by_a_killed_restore", lambda self: None):
+        result = cs.explore(cs.PATHS["restore-unreadable"], tmp_path, full=False)
+    assert _failures(result, "aside files")
+
+
 def _ensure_dir_without_fsync(directory):
     missing = []
     d = Path(directory)

@@ -11,6 +11,7 @@ does not handle (it propagates like a signal would stop the process: no undo).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from planner.store import Journal
 from planner.store.rotation import KEEP_PREVIOUS
 
 DAY = date(2026, 12, 1)
+REAL_REPLACE = os.replace
 
 
 class Killed(BaseException):
@@ -91,6 +93,98 @@ def test_an_older_version_with_the_same_size_is_still_kept(tmp_path):
     assert prev_files(tmp_path) == ["journal.json.prev-000001", "journal.json.prev-000002"]
     one, two = (path.with_name(n).read_bytes() for n in prev_files(tmp_path))
     assert len(one) == len(two) and one != two
+
+
+def _no_links(monkeypatch) -> None:
+    def no_links(*a, **k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+    monkeypatch.setattr(os, "link", no_links)
+
+
+def _names(d, part: str) -> list[str]:
+    return sorted(n for n in os.listdir(d) if part in n)
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "copies"])
+def test_a_pre_migration_backup_kept_by_a_killed_writer_is_not_kept_twice(
+        tmp_path, monkeypatch, links):
+    """Killed after keeping `pre-vN` and before the migrating replace: the journal is still
+    the old-schema file, and `pre-vN` is that file under a second name. The next write
+    migrates again; the backup is there already, it must not be kept as `pre-vN-2`."""
+    from planner.store.migrations import CURRENT_SCHEMA
+
+    path = tmp_path / "journal.json"
+    old = json.dumps({"t": {"1": {"note": "schema 0"}}}).encode()
+    path.write_bytes(old)
+    if not links:
+        _no_links(monkeypatch)
+    j = journal(path)
+
+    def die(*a, **k):
+        raise Killed()
+
+    monkeypatch.setattr(os, "replace", die)
+    with pytest.raises(Killed):
+        j.insert("t", {"id": "lost"})
+    monkeypatch.setattr(os, "replace", REAL_REPLACE)
+    backup = f"journal.json.pre-v{CURRENT_SCHEMA}"
+    assert _names(tmp_path, ".pre-v") == [backup]
+    assert path.read_bytes() == old == path.with_name(backup).read_bytes()
+    j = journal(path)
+    j.insert("t", {"id": "kept"})
+    monkeypatch.undo()
+    assert _names(tmp_path, ".pre-v") == [backup]  # no pre-vN-2 holding the same bytes
+    assert path.with_name(backup).read_bytes() == old
+    assert [d.get("note") for d in journal(path).snapshot()["t"]] == ["schema 0", None]
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "copies"])
+def test_an_aside_file_left_by_a_killed_restore_is_not_kept_twice(tmp_path, monkeypatch, links):
+    """Killed after keeping the damaged journal as `unreadable-…` and before the replace:
+    the next restore takes that file as the journal's aside, not a second copy."""
+    from planner.store import versions
+
+    path = tmp_path / "journal.json"
+    j = journal(path)
+    for n in range(3):
+        j.insert("t", {"id": f"r{n}"})
+    damaged = b'{"t": {"1": {"id": "r0"'
+    path.write_bytes(damaged)
+    if not links:
+        _no_links(monkeypatch)
+
+    def die(*a, **k):
+        raise Killed()
+
+    monkeypatch.setattr(os, "replace", die)
+    with pytest.raises(Killed):
+        versions.restore(path, "prev-000002")
+    monkeypatch.setattr(os, "replace", REAL_REPLACE)
+    [left] = _names(tmp_path, ".unreadable-")
+    assert path.with_name(left).read_bytes() == damaged == path.read_bytes()
+    aside = versions.restore(path, "prev-000002")
+    monkeypatch.undo()
+    assert aside == path.with_name(left)
+    assert _names(tmp_path, ".unreadable-") == [left]
+    assert aside.read_bytes() == damaged
+    assert [d["id"] for d in journal(path).snapshot()["t"]] == ["r0", "r1"]
+
+
+def test_an_older_aside_with_the_same_bytes_is_kept_apart(tmp_path):
+    """Not left by a killed restore (older than the journal): a new aside is kept."""
+    from planner.store import versions
+
+    path = tmp_path / "journal.json"
+    j = journal(path)
+    for n in range(2):
+        j.insert("t", {"id": f"r{n}"})
+    damaged = b'{"t": '
+    old = path.with_name("journal.json.unreadable-20200101T000000Z")
+    old.write_bytes(damaged)
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    path.write_bytes(damaged)
+    aside = versions.restore(path, "prev-000001")
+    assert aside != old and aside.read_bytes() == damaged and old.exists()
 
 
 def _dead_pid() -> int:
