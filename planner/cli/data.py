@@ -1,4 +1,7 @@
-"""`acuplan export`, `acuplan import`, `acuplan restore`: data out, in, and back."""
+"""`acuplan export`, `acuplan import`, `acuplan restore`: data out, in, and back.
+
+These go straight to the store for the file work (SPEC §6: exports, kept versions);
+what an import or a restore may change is checked by the service."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from pathlib import Path
 import click
 
 from planner.cli import output as out
-from planner.cli.base import Env, json_option, pass_env
+from planner.cli.env import Env, pass_env
+from planner.cli.inputs import json_option
 from planner.service.planner import BadInput
 
 

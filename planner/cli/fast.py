@@ -7,12 +7,15 @@ problem other than an unusable journal, goes to the full command line
 status itself only reads, so handing over after a failed attempt is safe.
 
 A prompt asks the same question many times a day while the journal rarely
-changes, so answers are kept in `<journal>.status-cache` (see status_cache.py).
-`acuplan` and `python -m planner` both start here.
+changes, so answers are kept in `<journal>.status-cache`, keyed by the journal's
+content (planner/store/status_cache.py; what they are: planner/service/status.py).
+A stored answer is found importing nothing but this module and the cache's: no
+datetime, no TinyDB, no msgspec. `acuplan` and `python -m planner` both start here.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -52,8 +55,38 @@ def _parse(args: list[str]) -> tuple[str | None, str | None, bool] | None:
     return None
 
 
+# The names planner.service.context reads (tests/unit/test_status_cache.py checks they
+# agree): importing it would cost a cached answer a third of its time (datetime).
+DB_ENV = "ACUPLAN_DB"
+TODAY_ENV = "ACUPLAN_TODAY"
+
+
+def _lookup(path: str, day: str, as_json: bool) -> tuple[str | None, tuple | None]:
+    """(the stored answer or None, the journal's (key, signature) or None)."""
+    from planner.store import status_cache
+
+    journal = status_cache.journal_key(path)
+    hit = status_cache.lookup(path, journal[0], day, as_json) if journal is not None else None
+    return hit, journal
+
+
 def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None:
     """Print the status and return the exit code; None to hand over to the full CLI."""
+    raw = db if db is not None else os.environ.get(DB_ENV)
+    journal = None
+    if raw is not None and raw.strip():
+        # The journal is named: look for the stored answer before importing anything.
+        # A stored day is one `--today` accepts, so a text that is not one misses and is
+        # reported below; date.today() is this same local calendar date.
+        import time
+
+        day = (today_text if today_text is not None
+               else os.environ.get(TODAY_ENV) or time.strftime("%Y-%m-%d"))
+        hit, journal = _lookup(os.path.expanduser(raw), day, as_json)
+        if hit is not None:
+            _emit(hit)
+            return 0
+
     from planner.service.context import journal_path, parse_date, today_from
 
     try:
@@ -63,32 +96,32 @@ def _status(db: str | None, today_text: str | None, as_json: bool) -> int | None
         path = str(journal_path(db))
     except ValueError:
         return None
-    from planner.store import status_cache
+    if raw is None:  # the default journal, found only now
+        hit, journal = _lookup(path, today.isoformat(), as_json)
+        if hit is not None:
+            _emit(hit)
+            return 0
 
-    day = today.isoformat()
-    key = status_cache.key_of(path)
-    hit = status_cache.lookup(path, key, day, as_json) if key is not None else None
-    if hit is not None:
-        _emit(hit)
-        return 0
+    from pathlib import Path
 
     from planner.cli import output as out
+    from planner.service import status
     from planner.service.planner import Planner
     from planner.store.errors import StoreError
     from planner.store.journal import Journal
 
-    planner = Planner(Journal(path), today)
+    planner = Planner(Journal(Path(path)), today)
     try:
         view = planner.today_view()
     except StoreError as e:
         out.error(str(e))
         return 4
-    first = status_cache.answer(view)
+    first = status.answer(view)
     out.write(first["json" if as_json else "line"])
-    if key is not None:
+    if journal is not None:
         sys.stdout.flush()  # the answer first; the days after it are for the next prompts
         try:
-            status_cache.store(path, key, status_cache.payload_from(planner, first))
+            status.keep(planner, view, journal)
         except Exception:  # noqa: BLE001 - the answer is out; a cache is never worth an error
             pass
     return 0
@@ -106,9 +139,9 @@ def run(argv: list[str] | None = None) -> None:
         except KeyboardInterrupt:
             code = 130
         except BrokenPipeError:
-            from planner.cli.base import _silence_stdout
+            from planner.cli.output import silence_stdout
 
-            _silence_stdout()
+            silence_stdout()
             code = 141
         except Exception:  # noqa: BLE001 - the full CLI reports it properly
             code = None

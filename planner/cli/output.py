@@ -11,31 +11,19 @@ same characters as \\uXXXX, so it stays valid JSON and safe to print.
 
 from __future__ import annotations
 
-import json
-import re
+import os
 import sys
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from planner.domain.models import Reason
+# The status line and terminal-safe text live in the service: the status cache keeps
+# that line for the prompt, and the app (which never imports this module) fills it too.
+from planner.service.status import HOLD_RULES, short_reason, status_line
+from planner.service.text import json_text, terminal_safe
 
-HOLD_RULES = ("reaction-hold", "medical-hold")
-
-
-# What a terminal would act on: C0 but newline and tab, DEL, C1, and the bidi controls
-# that reorder what is shown (Trojan Source).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069]")
-
-
-def _escaped(m: re.Match) -> str:
-    n = ord(m.group())
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
-
-
-def terminal_safe(text: str) -> str:
-    """`text` with every character a terminal would act on shown as an escape."""
-    return _UNSAFE.sub(_escaped, text)
+if TYPE_CHECKING:
+    from planner.domain.models import Reason
 
 
 def write(text: str = "", *, err: bool = False) -> None:
@@ -50,20 +38,18 @@ def write(text: str = "", *, err: bool = False) -> None:
         stream.write(line.encode(encoding, "backslashreplace").decode(encoding, "replace"))
 
 
+def silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def error(message: str) -> None:
     """The one-line `error: …` of exit codes 1, 2 and 4."""
     write("error: " + " ".join(str(message).split()), err=True)
-
-
-def json_text(value: Any) -> str:
-    """JSON for a terminal or a pipe: what json leaves raw among the characters a terminal
-    acts on (DEL, C1, bidi controls) is written as a \\u escape too."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in stored text: escape it
-        text = json.dumps(value, ensure_ascii=True, indent=2)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dump_json(value: Any) -> None:
@@ -111,33 +97,7 @@ def reason_lines(reasons: Iterable[Reason], indent: str = "  - ") -> list[str]:
     return [indent + reason_line(r) for r in reasons]
 
 
-def short_reason(r: Reason) -> str:
-    """`product-blackout until 2026-12-04`, for the one-line status."""
-    if r.until is not None:
-        return f"{r.rule} until {r.until.isoformat()}"
-    if r.rule in HOLD_RULES:
-        return f"{r.rule} until resolved"
-    return r.rule
-
-
-def status_line(view) -> str:
-    """`acuplan status` without --json: one short line for a shell prompt."""
-    v = view.verdict
-    if v.allowed:
-        line = (f"acuplan: today OK, up to {v.max_minutes} min · streak "
-                f"{view.streak.sessions_current}")
-        if view.next_plan is not None:
-            p = view.next_plan
-            line += f" · next {p.plan.date.isoformat()}"
-            if not p.verdict.allowed:
-                line += " (blocked)"
-        return line
-    why = ", ".join(short_reason(r) for r in v.reasons)
-    line = f"acuplan: no session today ({why}) · next allowed "
-    return line + (v.earliest.isoformat() if v.earliest else "after the hold is resolved")
-
-
-def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
     """Left-aligned columns; the last column is free text and not padded."""
     if not rows:
         return []
@@ -208,6 +168,7 @@ def history_table(items: list[dict]) -> list[str]:
 
 
 __all__ = [
-    "write", "error", "dump_json", "one_line", "iso", "until_text", "reason_line",
-    "reason_lines", "short_reason", "status_line", "table", "history_summary", "history_table",
+    "write", "silence_stdout", "error", "dump_json", "one_line", "iso", "until_text",
+    "reason_line", "reason_lines", "short_reason", "status_line", "table", "history_summary",
+    "history_table",
 ]

@@ -1,50 +1,31 @@
-"""`acuplan routines …`, `acuplan profile …`, `exclude`, `include`.
+"""`acuplan routines list|show|validate|build`: the routine library, and a routine built
+for you within today's cap and your profile.
 
-The routine library (TOML parsing, the builder) is imported inside the commands
-that use it, so `acuplan status` never pays for it.
+The library code (TOML parsing, the builder) is imported inside the commands that use
+it, so no other command pays for it.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import click
 
 from planner.cli import output as out
-from planner.cli.base import (
-    DATE, EXIT_BAD_INPUT, EXIT_REFUSED, YES_NO, AcuGroup, Env, Whole, check_text,
-    json_option, pass_env,
-)
-from planner.domain.vocabulary import CONCERNS, EXCLUSION_REASONS, TECHNIQUES, ZONES
+from planner.cli.env import Env, pass_env
+from planner.cli.group import EXIT_BAD_INPUT, EXIT_REFUSED, AcuGroup
+from planner.cli.inputs import Whole, check_text, json_option, known_routine
+from planner.domain.vocabulary import CONCERNS, TECHNIQUES
 from planner.service.planner import MAX_LOG_MINUTES, BadInput
 
-# Profile questions: option word -> Profile field.
-PROFILE_OPTIONS = {
-    "pregnant": "pregnant", "anticoagulants": "anticoagulants",
-    "bleeding-disorder": "bleeding_disorder", "rosacea": "rosacea", "eczema": "eczema",
-    "psoriasis": "psoriasis", "sensitive-skin": "sensitive_skin",
-    "retinoid-use": "retinoid_use", "recent-injectable": "recent_injectable",
-    "recent-procedure": "recent_procedure",
-}
-
-
-# ------------------------------------------------------------------ routines
 
 def _library(user_dir: Path):
+    """The shipped and user routines; read here, not through the journal's Planner, so
+    that listing them needs neither a journal path that works nor today's date."""
     from planner.library import load_library
 
     return load_library(user_dir)
-
-
-def find_routine(user_dir: Path, routine_id: str):
-    """The routine with that id (shipped or the user's), or BadInput naming the ids."""
-    lib = _library(user_dir)
-    if routine_id not in lib.routines:
-        raise BadInput(f"unknown routine {routine_id!r}; accepted: "
-                       f"{', '.join(sorted(lib.routines))}")
-    return lib.routines[routine_id]
 
 
 def step_json(step, points) -> dict:
@@ -104,7 +85,7 @@ def _warn_issues(issues) -> None:
         out.write(f"warning: skipped {out.one_line(str(issue))}", err=True)
 
 
-@click.group(cls=AcuGroup)
+@click.group("routines", cls=AcuGroup)
 def routines() -> None:
     """The routine library: list, show, validate, build."""
 
@@ -144,10 +125,7 @@ def routines_list(env: Env, technique: str | None, concern: str | None, as_json:
 def routines_show(env: Env, routine_id: str, as_json: bool) -> None:
     """Show a routine's steps, zones and time."""
     lib = _library(env.user_routines_dir)
-    if routine_id not in lib.routines:
-        raise BadInput(f"unknown routine {routine_id!r}; accepted: "
-                       f"{', '.join(sorted(lib.routines))}")
-    r = lib.routines[routine_id]
+    r = known_routine(lib, routine_id)
     if as_json:
         out.dump_json(routine_json(r, lib.points))
         return
@@ -196,7 +174,7 @@ def routines_validate(file: str, as_json: bool) -> None:
             "routine": routine_json(routine, load_points()) if valid else None,
             "problems": [{"field": i.field, "message": i.message} for i in issues],
         })
-    elif valid:
+    elif routine is not None and not issues:  # valid
         out.write(f"{out.one_line(file)}: valid: {out.one_line(routine.name)} ({routine.id}), "
                   f"{len(routine.steps)} steps, {_seconds(routine.total_seconds)}")
     else:
@@ -230,22 +208,13 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
     From concerns, techniques and minutes, within today's cap and your
     profile; says what was left out and why.
     """
-    from planner.domain.builder import build_routine
-
     if replace and not save:
         raise BadInput("--replace goes with --save (it overwrites your saved routine)")
     name = check_text(name, "--name")
     if name is not None and not name.strip():
         raise BadInput("--name must not be empty")
-    planner = env.planner
-    cap = planner.engine().cap(env.today)
-    profile = planner.profile()
-    lib = _library(env.user_routines_dir)
-    try:
-        result = build_routine(lib, concerns, techniques, cap if minutes is None else minutes,
-                               cap, profile, env.today, name)
-    except ValueError as e:
-        raise BadInput(str(e)) from None
+    result, cap = env.planner.build_routine(concerns, techniques, minutes, name)
+    lib = env.planner.library()
     saved = replaced = None
     if save and result.routine is not None:
         from planner.library import save_user_routine
@@ -317,131 +286,4 @@ def _routine_in_the_way(user_dir: Path, routine_id: str, replace: bool) -> Path 
     return holder
 
 
-# ------------------------------------------------------------------ profile
-
-def _yes(v: bool) -> str:
-    return "yes" if v else "no"
-
-
-def profile_json(profile, settings) -> dict:
-    from planner.domain.models import to_doc
-
-    return {"profile": to_doc(profile), "settings": to_doc(settings)}
-
-
-def _print_profile(profile, settings) -> None:
-    from planner.domain.settings_rules import RANGES, SETTING_NAMES
-
-    out.write("profile:")
-    for word, field in PROFILE_OPTIONS.items():
-        out.write(f"  {word}: {_yes(getattr(profile, field))}")
-    out.write(f"  safety notice accepted: {_yes(profile.notice_accepted)}")
-    out.write("excluded zones:" if profile.exclusions else "excluded zones: none")
-    for e in profile.exclusions:
-        until = f" until {e.until.isoformat()}" if e.until else ""
-        out.write(f"  {e.zone}: {e.reason}{until}")
-    out.write("rule settings (stricter than the defaults only):")
-    for word, field in SETTING_NAMES.items():
-        rng = RANGES[field]
-        out.write(f"  {word}: {getattr(settings, field)} ({rng.meaning}; allowed "
-                  f"{rng.low}-{rng.high})")
-
-
-@click.group(cls=AcuGroup)
-def profile() -> None:
-    """Your profile and the rule settings."""
-
-
-@profile.command("show")
-@json_option
-@pass_env
-def profile_show(env: Env, as_json: bool) -> None:
-    """Show profile, excluded zones, settings."""
-    p, s = env.planner.profile(), env.planner.settings()
-    if as_json:
-        out.dump_json(profile_json(p, s))
-    else:
-        _print_profile(p, s)
-
-
-def _profile_set_options(f):
-    from planner.domain.settings_rules import RANGES, SETTING_NAMES
-
-    for word, field in reversed(list(SETTING_NAMES.items())):
-        rng = RANGES[field]
-        f = click.option(f"--{word}", f"s_{field}", type=int, metavar="N",
-                         help=f"{rng.meaning.capitalize()} ({rng.low}-{rng.high}).")(f)
-    for word, field in reversed(list(PROFILE_OPTIONS.items())):
-        f = click.option(f"--{word}", f"p_{field}", type=YES_NO)(f)
-    return f
-
-
-@profile.command("set")
-@_profile_set_options
-@json_option
-@pass_env
-def profile_set(env: Env, as_json: bool, **options) -> None:
-    """Set profile answers and stricter rules."""
-    prof = {k[2:]: v == "yes" for k, v in options.items() if k.startswith("p_") and v is not None}
-    sett = {k[2:]: v for k, v in options.items() if k.startswith("s_") and v is not None}
-    if not prof and not sett:
-        from planner.domain.settings_rules import SETTING_NAMES
-
-        words = [*PROFILE_OPTIONS, *SETTING_NAMES]
-        raise BadInput("nothing to set; accepted: " + ", ".join(f"--{w}" for w in words))
-    planner = env.planner
-    from planner.domain.settings_rules import RANGES, SETTING_NAMES
-
-    words = {field: word for word, field in SETTING_NAMES.items()}
-    for field, value in sett.items():
-        rng = RANGES[field]
-        if not rng.low <= value <= rng.high:
-            raise BadInput(f"--{words[field]} {value} is outside the allowed range "
-                           f"{rng.low}-{rng.high} ({rng.meaning}); rules may only be made "
-                           "stricter than the defaults")
-    if sett:
-        cur = planner.settings()
-        spacing = sett.get("spacing_days", cur.spacing_days)
-        cadence = sett.get("cadence_days", cur.cadence_days)
-        if cadence < spacing:
-            raise BadInput(f"--cadence ({cadence}) may not be below --spacing ({spacing}); "
-                           f"raise both, e.g. --spacing {spacing} --cadence {spacing}")
-    if sett:  # first: a refused setting must leave the profile untouched too
-        planner.set_settings(**sett)
-    if prof:
-        planner.set_profile(**prof)
-    p, s = planner.profile(), planner.settings()
-    if as_json:
-        out.dump_json(profile_json(p, s))
-        return
-    out.write("saved")
-    _print_profile(p, s)
-
-
-@click.command()
-@click.argument("zone", type=click.Choice(ZONES), metavar="ZONE")
-@click.option("--reason", type=click.Choice(EXCLUSION_REASONS), required=True)
-@click.option("--until", type=DATE, help="Last day to leave it out (default: until you "
-              "include it again).")
-@pass_env
-def exclude(env: Env, zone: str, reason: str, until: date | None) -> None:
-    """Leave a zone out of routines and sessions.
-
-    ZONE: forehead, brow, temple, under-eye, cheek, nose, mouth-corner, chin, jaw,
-    ear, neck, hand, lower-leg.
-    """
-    env.planner.exclude(zone, reason, until)
-    when = f" until {until.isoformat()}" if until else " until you include it again"
-    out.write(f"excluded {zone} ({reason}){when}")
-
-
-@click.command()
-@click.argument("zone", type=click.Choice(ZONES), metavar="ZONE")
-@pass_env
-def include(env: Env, zone: str) -> None:
-    """Bring an excluded zone back (ZONE as for exclude)."""
-    env.planner.include(zone)
-    out.write(f"included {zone} again")
-
-
-__all__ = ["routines", "profile", "exclude", "include", "find_routine", "routine_json", "step_json"]
+__all__ = ["routines"]
