@@ -8,47 +8,28 @@ so the app starts about as fast as an empty Textual app.
 from __future__ import annotations
 
 import importlib
-import math
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.screen import Screen
 
+from planner.app import sections
+from planner.app.messages import JournalChanged
+from planner.app.screens.today import TodayScreen
 from planner.service.planner import BadInput, Planner, Refused
 from planner.store.errors import JournalUnreadable, StoreError
 from planner.store.journal import Journal
 
-from planner.app.screens.today import TodayScreen
-
-# mode name -> (module, class) of the sections besides Today, imported on first use.
-LAZY_SECTIONS: dict[str, tuple[str, str]] = {
-    "plan": ("planner.app.screens.plan", "PlanScreen"),
-    "routines": ("planner.app.screens.routines", "RoutinesScreen"),
-    "journal": ("planner.app.screens.journal", "JournalScreen"),
-    "history": ("planner.app.screens.history", "HistoryScreen"),
-    "settings": ("planner.app.screens.settings", "SettingsScreen"),
-}
-
 _UNREAD = object()
-TODAY_MODE = "_default"  # Textual's name for the mode of the default screen
-
-SECTION_KEYS = (
-    ("t", "today", "Today"),
-    ("p", "plan", "Plan"),
-    ("r", "routines", "Routines"),
-    ("j", "journal", "Journal"),
-    ("h", "history", "History"),
-    ("comma", "settings", "Settings"),
-)
 
 
-def _lazy_screen(module: str, cls: str) -> Callable[[], Screen]:
+def _lazy_screen(section: sections.Section) -> Callable[[], Screen]:
     def factory() -> Screen:
-        return getattr(importlib.import_module(module), cls)()
+        return getattr(importlib.import_module(section.module), section.screen)()
 
     return factory
 
@@ -64,21 +45,19 @@ class AcuplanApp(App):
     """acuplan: plan, guide and journal needle-free facial self-care."""
 
     TITLE = "acuplan"
-    # The record screens (routines, journal, history, settings, forms) bring their own
-    # records.tcss when first shown, so start-up parses only what Today needs.
+    # Start-up parses only what Today needs; the other screens bring screens.tcss or
+    # records.tcss when first shown (see planner/app/styles.py).
     CSS_PATH = ["css/app.tcss"]
     COMMANDS = App.COMMANDS | {_acuplan_commands}
-    # Today is the default screen, not a mode: Textual restyles the whole app when it
-    # makes a mode's first screen (~40 ms at start-up, measured on a minimal app).
-    MODES = {name: _lazy_screen(*spec) for name, spec in LAZY_SECTIONS.items()}
+    # Today is the default screen of the default mode; the other sections are modes made
+    # the first time they are shown (sections.py). Today is added as a mode once it is on
+    # screen (on_mount): made from MODES, its screen would cost a restyle of the whole app
+    # at start-up.
+    DEFAULT_MODE = sections.TODAY.mode
+    MODES = {s.mode: _lazy_screen(s) for s in sections.SECTIONS if s is not sections.TODAY}
     BINDINGS = [
-        Binding("t", "section('today')", "Today", show=False),
-        Binding("p", "section('plan')", "Plan", show=False),
-        Binding("r", "section('routines')", "Routines", show=False),
-        Binding("j", "section('journal')", "Journal", show=False),
-        Binding("h", "section('history')", "History", show=False),
-        Binding("comma", "section('settings')", "Settings", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        *(Binding(s.key, s.action, s.title, show=False) for s in sections.SECTIONS),
+        Binding(sections.HELP_KEY, "help", "Help", key_display=sections.HELP_KEY_DISPLAY),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -96,7 +75,7 @@ class AcuplanApp(App):
         self._start: Any = _UNREAD
         self._first_run_open = False
         self.asking_missed = False         # Today's "did it happen?" question is open
-        self.missed_later: set[str] = set()  # missed plans answered "ask me later" this run
+        self.missed_asked: set[str] = set()  # missed plans asked about in this run
 
     def notify(self, message, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -110,9 +89,9 @@ class AcuplanApp(App):
         return TodayScreen()
 
     def on_mount(self) -> None:
-        # Going back to Today is a switch to the default mode, which Textual allows only
-        # for names in its mode table (private; Textual is pinned, tests cover switching).
-        self._modes.setdefault(TODAY_MODE, TodayScreen)
+        # Going back to Today is a switch to its mode, which Textual allows for modes it
+        # knows: the mode's stack holds Today already, so the class is never called.
+        self.add_mode(sections.TODAY.mode, TodayScreen)
         try:
             start = self.start_answers()
             if start is not None:  # as stored for this very file: no need to load it yet
@@ -145,7 +124,6 @@ class AcuplanApp(App):
 
         def done(result: Any) -> None:
             self._first_run_open = False
-            self.data_changed()
 
         self.push_screen(FirstRunScreen(), done)
 
@@ -172,10 +150,10 @@ class AcuplanApp(App):
         file as it is at start, else None: the first frame needs no records then. Read once;
         Today loads the records right after that frame."""
         if self._start is _UNREAD:
-            from planner.store import status_cache
+            from planner.service import status
 
             try:
-                self._start = status_cache.for_app(str(self.journal_path), self.today)
+                self._start = status.stored_start(str(self.journal_path), self.today)
             except OSError:
                 self._start = None
             if self._start is not None:  # what keep_status_answers would store again
@@ -184,17 +162,17 @@ class AcuplanApp(App):
 
     def keep_status_answers(self, view) -> None:
         """Today was just worked out: after the frame is drawn, leave it (and tomorrow's)
-        for `acuplan status`, once per state of the journal (see planner/status_cache.py)."""
+        for `acuplan status`, once per state of the journal (see planner/service/status.py)."""
         sig = self.planner.loaded_signature()
         if sig is None or sig == self._answers_for:
             return
         self._answers_for = sig
 
         def keep() -> None:
-            from planner.store import status_cache
+            from planner.service import status
 
             try:
-                status_cache.keep(self.planner, view)
+                status.keep(self.planner, view)
             except Exception:  # noqa: BLE001 - a cache is never worth an error in the app
                 pass
 
@@ -209,6 +187,25 @@ class AcuplanApp(App):
             return
         except OSError:
             return
+        self.journal_changed(sig)
+
+    def data_changed(self) -> None:
+        """The journal was written outside a write worker (a test, a script): tell the
+        screens, as a worker's write does."""
+        try:
+            sig = self.planner.journal.signature()
+        except (StoreError, OSError):
+            sig = None
+        self.journal_changed(sig)
+
+    def on_journal_changed(self, message: JournalChanged) -> None:
+        """A write of the app's is done (posted by its worker)."""
+        self.journal_changed(message.signature)
+
+    def journal_changed(self, sig: Any) -> None:
+        """The journal file now has signature `sig`: once per signature, clear a store
+        error it mended and hand JournalChanged to the screens of the current stack (a
+        screen out of sight reloads when shown again, see screens/section.py)."""
         if sig == self._last_signature:
             return
         self._last_signature = sig
@@ -219,28 +216,8 @@ class AcuplanApp(App):
                 self._update_error_screen(exc)
                 return
             self._clear_store_error()
-        self.refresh_screens()
-
-    def data_changed(self) -> None:
-        """Call after any write: every visible screen reloads what it shows."""
-        try:
-            self._last_signature = self.planner.journal.signature()
-        except (StoreError, OSError):
-            pass
-        self.refresh_screens()
-
-    def refresh_screens(self) -> None:
-        for screen in list(self.screen_stack):
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is None:
-                continue
-            try:
-                refresh()
-            except StoreError as exc:
-                self.show_store_error(exc)
-                return
-            except NoMatches:
-                continue  # still composing: it loads its data when mounted
+        for screen in self.screen_stack:
+            screen.post_message(JournalChanged(sig))
 
     # ------------------------------------------------------------- errors
 
@@ -297,27 +274,15 @@ class AcuplanApp(App):
 
     # ------------------------------------------------------------ actions
 
-    def _blocked(self) -> bool:
+    def sections_locked(self) -> bool:
+        """The journal is unusable (error screen) or the first run is open: no section."""
         return self.store_error is not None or self._first_run_open
 
     def action_section(self, mode: str) -> None:
-        if self._blocked():
+        """Show a section; a screen shown again reloads if the journal changed meanwhile."""
+        if self.sections_locked():
             return
-        if mode == "today":
-            mode = TODAY_MODE
-        try:
-            existing = bool(self.get_screen_stack(mode))
-        except KeyError:  # a section not opened yet
-            existing = False
         self.switch_mode(mode)
-        refresh = getattr(self.screen, "refresh_data", None)
-        if existing and refresh is not None:  # a new screen loads its data when mounted
-            try:
-                refresh()
-            except StoreError as exc:
-                self.show_store_error(exc)
-            except NoMatches:
-                pass
 
     async def action_quit(self) -> None:
         """ctrl+q: a session under way is saved first (what was done so far, as partial)."""
@@ -357,12 +322,11 @@ class AcuplanApp(App):
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "section" and self._blocked():
-            return False
-        if action == "section" and any(getattr(s, "IN_SESSION", False)
-                                       for s in self.screen_stack):
-            return False  # a running session (or a question it asks) ends with its own keys
-        return True
+        if action != "section":
+            return True
+        # a running session (or a question it asks) ends with its own keys
+        in_session = any(getattr(s, "IN_SESSION", False) for s in self.screen_stack)
+        return not (self.sections_locked() or in_session)
 
     # ---------------------------------------------------- shared flows
 
@@ -370,16 +334,15 @@ class AcuplanApp(App):
         """Check today's rules and open the guided session, or show why not. A routine
         that a caution or an excluded zone cuts under 5 minutes is refused with that
         reason, and the builder is offered."""
-        from planner.app.screens.session import SessionScreen, prepare_routine
+        from planner.app.screens.session import SessionScreen
 
         try:
             fit = self.planner.routine_fit(routine.id, self.today)
             if not fit.fits:
                 self.refuse_routine(routine, fit.reasons, "started today")
                 return False
-            prepared = prepare_routine(self.planner, routine, self.get_library())
-            minutes = max(1, math.ceil(sum(s.total_seconds for s in prepared.steps) / 60))
-            self.planner.start_check(minutes)
+            prepared = self.planner.prepare_session(routine)
+            self.planner.start_check(prepared.minutes)
         except (Refused, BadInput, StoreError) as exc:
             self.notify_error(exc)
             return False
@@ -410,7 +373,7 @@ class AcuplanApp(App):
 
     def open_builder(self) -> None:
         """The Routines section with its builder open."""
-        if self._blocked():
+        if self.sections_locked():
             return
         self.action_section("routines")
 
@@ -421,37 +384,27 @@ class AcuplanApp(App):
 
         self.call_after_refresh(open_it)
 
-    def open_skin_form(self, kind: str, session_id: str | None = None, record=None,
-                       callback=None) -> None:
-        from planner.app.screens.journal import SkinFormScreen, todays_checkin
+    def open_skin_form(self, kind: str, session_id: str | None = None, record=None) -> None:
+        """The check-in or reaction form; a check-in edits today's if there is one."""
+        from planner.app.forms.skin import SkinFormScreen
 
         if kind == "checkin" and record is None:  # one per date: today's is edited
             try:
-                record = todays_checkin(self.planner)
+                record = self.planner.checkin_on(self.today)
             except StoreError as exc:
                 self.show_store_error(exc)
                 return
-        self._push_form(SkinFormScreen(kind, session_id=session_id, record=record), callback)
+        self.push_screen(SkinFormScreen(kind, session_id=session_id, record=record))
 
     def open_activity_form(self, table: str) -> None:
-        from planner.app.screens.journal import ActivityFormScreen
+        """The form for a product use, procedure or injectable (`table`)."""
+        from planner.app.forms.activity import ActivityFormScreen
 
-        self._push_form(ActivityFormScreen(table))
-
-    def _push_form(self, form: Screen, callback=None) -> None:
-        """Open a record form; a save refreshes every screen, then `callback` gets the result."""
-
-        def done(result: Any) -> None:
-            if result is not None:
-                self.data_changed()
-            if callback is not None:
-                callback(result)
-
-        self.push_screen(form, done)
+        self.push_screen(ActivityFormScreen(table))
 
 
 def run_app(journal_path: Path, today: date) -> None:
     AcuplanApp(Path(journal_path), today).run()
 
 
-__all__ = ["AcuplanApp", "run_app", "SECTION_KEYS", "LAZY_SECTIONS"]
+__all__ = ["AcuplanApp", "run_app"]

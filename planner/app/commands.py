@@ -7,27 +7,27 @@ palette-only commands with `PALETTE_COMMANDS = [(label, action, help), ...]`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import partial
-from typing import Iterator
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-SECTIONS = (
-    ("Go to Today", "section('today')", "t · what today allows, the next plan, streaks"),
-    ("Go to Plan", "section('plan')", "p · month calendar: plan and unplan sessions"),
-    ("Go to Routines", "section('routines')", "r · library, details and the builder"),
-    ("Go to Journal", "section('journal')", "j · check-ins, reactions, products, procedures"),
-    ("Go to History", "section('history')", "h · heat map, charts, streak history"),
-    ("Go to Settings", "section('settings')", ", · profile, excluded zones, rule values"),
-    ("Help and safety notice", "help", "? · keys of every section and the safety notice"),
-)
+from planner.app import sections
+
+if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
+
+    from planner.app.app import AcuplanApp
+
+SECTIONS = sections.palette_entries()  # (label, app action, help): sections, then Help
 
 
 class AcuplanCommands(Provider):
     """Sections plus the actions of the screen the palette was opened from."""
 
     def _commands(self) -> Iterator[tuple[str, object, str, str]]:
-        app = self.app
+        app = cast("AcuplanApp", self.app)
         screen = self.screen
         seen: set[str] = set()
         in_session = getattr(screen, "IN_SESSION", False)
@@ -42,6 +42,7 @@ class AcuplanCommands(Provider):
                 continue
             seen.add(action)
             yield label, screen, action, help_text
+        bindings: Iterable[ActiveBinding]
         try:
             bindings = screen.active_bindings.values()
         except Exception:  # pragma: no cover - defensive: the palette must always open

@@ -7,12 +7,13 @@ are already done, so `run_test` lands on Today.
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from planner.service.planner import Planner
+from tests.waiting import TRIES, app_until
 
 TODAY = date(2026, 12, 1)
 SIZE = (80, 24)
@@ -115,20 +116,20 @@ def screen_text(app) -> str:
     return "\n".join(text_of(w) for w in app.screen.query(Static))
 
 
-async def wait_for(pilot, predicate, timeout: float = 3.0, step: float = 0.02) -> bool:
-    """Poll `predicate()` while letting the app run; True once it holds."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while loop.time() < end:
-        await pilot.pause()
-        try:
-            if predicate():
-                return True
-        except Exception:
-            pass
-        await asyncio.sleep(step)
-    return bool(predicate())
+async def writes_done(pilot) -> None:
+    """Let every write the app started (each runs in a worker thread) end, and its outcome
+    (WriteFinished to the screen, JournalChanged to the app and on to the screens) be
+    handled: a condition to wait on, not a length of time."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()  # the app hands JournalChanged on to the screens
+
+
+async def wait_for(pilot, predicate, tries: int = TRIES) -> bool:
+    """Let the app run until `predicate()` holds: True then; after `tries` tries, the
+    predicate's own error (or an AssertionError naming it). See tests/waiting.py."""
+    return await app_until(pilot, predicate, tries=tries)
 
 
 __all__ = ["TODAY", "SIZE", "make_app", "planner_for", "journal_file", "open_journal", "seed",
-           "days", "text_of", "screen_text", "wait_for"]
+           "days", "text_of", "screen_text", "wait_for", "writes_done"]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input
 
-from planner.app.screens.first_run import FirstRunScreen, SAFETY_NOTICE
+from planner.app.screens.first_run import SAFETY_NOTICE, FirstRunScreen
 from planner.app.screens.today import TodayScreen
-
-from tests.app.helpers import SIZE, journal_file, make_app, planner_for, text_of
+from tests.app.helpers import SIZE, journal_file, make_app, planner_for, text_of, writes_done
 
 
 async def test_notice_shown_first_and_sections_locked(tmp_path):
@@ -41,7 +40,7 @@ async def test_accept_then_profile_is_saved_and_second_start_goes_to_today(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
-        await pilot.pause()
+        await writes_done(pilot)  # the acceptance is written in a worker
         assert app.screen.step == "profile"
         assert planner_for(journal_file(tmp_path)).profile().notice_accepted
         screen = app.screen
@@ -49,7 +48,7 @@ async def test_accept_then_profile_is_saved_and_second_start_goes_to_today(tmp_p
         screen.query_one("#q-anticoagulants", Checkbox).value = True
         screen.query_one("#q-cadence", Input).value = "10"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await writes_done(pilot)
         assert isinstance(app.screen, TodayScreen)
     p = planner_for(journal_file(tmp_path))
     prof = p.profile()
@@ -68,10 +67,10 @@ async def test_bad_cadence_is_shown_next_to_the_field_and_nothing_saved(tmp_path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.click("#accept")
-        await pilot.pause()
+        await writes_done(pilot)
         app.screen.query_one("#q-cadence", Input).value = "3"
         await pilot.click("#save")
-        await pilot.pause()
+        await writes_done(pilot)  # the service refuses the cadence
         assert isinstance(app.screen, FirstRunScreen)
         assert "7" in text_of(app.screen.query_one("#q-cadence-error"))
     prof = planner_for(journal_file(tmp_path)).profile()
@@ -92,7 +91,7 @@ async def test_notice_reachable_from_help(tmp_path):
 async def finish_notice(app, pilot):
     await pilot.pause()
     await pilot.press("a")
-    await pilot.pause()
+    await writes_done(pilot)
     assert app.screen.step == "profile"
     return app.screen
 
@@ -144,7 +143,7 @@ async def test_recent_procedure_needs_a_real_past_date(tmp_path):
         assert p.state().history.procedures == () and not p.profile().onboarded
         screen.query_one("#q-procedure-date", Input).value = days(-3).isoformat()
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await writes_done(pilot)
         assert isinstance(app.screen, TodayScreen)
     p = planner_for(journal_file(tmp_path))
     assert [(x.kind, x.date) for x in p.state().history.procedures] == [

@@ -6,9 +6,16 @@ from textual.widgets import Input
 
 from planner.app.screens.plan import MinutesScreen, PlanScreen
 from planner.app.widgets.calendar import MonthCalendar, cell_status
-
 from tests.app.helpers import (
-    SIZE, TODAY, days, journal_file, make_app, planner_for, text_of, wait_for,
+    SIZE,
+    TODAY,
+    days,
+    journal_file,
+    make_app,
+    planner_for,
+    text_of,
+    wait_for,
+    writes_done,
 )
 
 
@@ -28,13 +35,13 @@ async def test_select_a_day_and_plan_it(tmp_path):
         await pilot.press("right", "right", "down")  # 12-01 -> 12-10
         await pilot.pause()
         assert cal.cursor == days(9)
-        assert "Thu 10 Dec 2026" == app.screen.query_one("#day-card").border_title
+        assert app.screen.query_one("#day-card").border_title == "Thu 10 Dec 2026"
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, MinutesScreen)
         assert app.screen.query_one(Input).value == "10"
         await pilot.press("enter")
-        await pilot.pause()
+        await writes_done(pilot)  # the plan is written in a worker
         assert isinstance(app.screen, PlanScreen)
         assert cell_status(cal.day_view(days(9))) == "planned"
         assert "plan · 10 min" in text_of(app.screen.query_one("#day-items"))
@@ -69,7 +76,7 @@ async def test_blocked_day_shows_reasons_and_planning_is_refused(tmp_path):
         reasons = text_of(app.screen.query_one("#day-reasons"))
         assert "procedure-wait" in reasons and "until 2026-12-06" in reasons
         await pilot.press("n")
-        await pilot.pause()
+        await writes_done(pilot)  # the service refuses it, with every reason
         assert isinstance(app.screen, PlanScreen)  # no minutes dialog: refused
         notes = list(app.notes)
         assert any("cannot plan" in m and "procedure-wait" in m for m in notes)
@@ -92,7 +99,7 @@ async def test_unplan_and_month_navigation(tmp_path):
         cal.cursor = days(9)
         await pilot.pause()
         await pilot.press("u")
-        await pilot.pause()
+        await writes_done(pilot)
         assert cell_status(cal.day_view(days(9))) == "allowed"
     assert live_plans(tmp_path) == []
 
@@ -135,7 +142,7 @@ async def test_move_blocked_plan_from_the_calendar(tmp_path):
         cal.cursor = days(3)
         await pilot.pause()
         await pilot.press("m")
-        await pilot.pause()
+        await writes_done(pilot)
         assert cal.cursor == days(4)
         assert cell_status(cal.day_view(days(4))) == "planned"
     assert live_plans(tmp_path) == [(days(4), 10)]
@@ -311,6 +318,7 @@ async def test_planning_with_a_trimmed_routine_names_what_it_leaves_out(tmp_path
             dialog.query_one("#minutes-fit")))
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await writes_done(pilot)
         notes = list(app.notes)
         assert any("Left out for your profile:" in m and "forehead excluded: mole" in m
                    for m in notes)

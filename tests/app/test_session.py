@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from planner.app.screens.session import SessionScreen, prepare_routine
+from planner.app.screens.session import SessionScreen
 from planner.app.screens.today import RoutinePickerScreen, TodayScreen
-
 from tests.app.helpers import (
-    SIZE, TODAY, days, journal_file, make_app, planner_for, text_of, wait_for,
+    SIZE,
+    TODAY,
+    days,
+    journal_file,
+    make_app,
+    planner_for,
+    text_of,
+    wait_for,
+    writes_done,
 )
 
 
@@ -44,7 +51,7 @@ async def test_five_minute_session_runs_to_the_end(tmp_path):
         await pilot.pause()
         assert screen.position == 30
         screen.tick(270)
-        await pilot.pause()
+        await writes_done(pilot)  # the session is saved in a worker
         assert screen.finished and not screen.aborted
         aftercare = "\n".join(text_of(w) for w in screen.query("#aftercare .bullet-text"))
         assert "retinoids, acids, scrubs and peels" in aftercare and "2 days" in aftercare
@@ -55,7 +62,7 @@ async def test_five_minute_session_runs_to_the_end(tmp_path):
         assert "saved as completed" in text_of(screen.query_one("#session-head"))
         assert done[0].routine == "brow-and-forehead-points" and done[0].date == TODAY
         await pilot.press("1")  # quick check: no reaction
-        await pilot.pause()
+        await writes_done(pilot)
         assert isinstance(app.screen, TodayScreen)
     recs = skin(tmp_path)
     assert len(recs) == 1 and recs[0].kind == "reaction" and recs[0].session_id == done[0].id
@@ -82,7 +89,7 @@ async def test_pause_stops_the_countdown_and_skip_moves_on(tmp_path):
         assert screen.index == 2
         for _ in range(3):
             await pilot.press("n")
-        await pilot.pause()
+        await writes_done(pilot)
         done = sessions(tmp_path)  # 5 s were really done: saved as a short session
         assert len(done) == 1 and done[0].minutes == 1 and not done[0].aborted
         assert done[0].outcome == "partial"  # steps were skipped: it did not run to the end
@@ -100,14 +107,14 @@ async def test_skipping_every_step_saves_nothing(tmp_path):
 
 
 async def test_stop_unwell_saves_aborted_and_opens_reaction_form(tmp_path):
-    from planner.app.screens.journal import SkinFormScreen
+    from planner.app.forms.skin import SkinFormScreen
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot)
         screen.tick(70)
         await pilot.press("x")
-        await pilot.pause()
+        await writes_done(pilot)
         saved = sessions(tmp_path)
         assert len(saved) == 1 and saved[0].outcome == "aborted" and saved[0].minutes == 2
         assert isinstance(app.screen, SkinFormScreen)
@@ -116,13 +123,13 @@ async def test_stop_unwell_saves_aborted_and_opens_reaction_form(tmp_path):
 
 
 async def test_mild_reaction_opens_the_prefilled_reaction_form(tmp_path):
-    from planner.app.screens.journal import SkinFormScreen
+    from planner.app.forms.skin import SkinFormScreen
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(app, pilot, "morning-depuff-roll")
         screen.tick(10_000)
-        await pilot.pause()
+        await writes_done(pilot)  # the keys of the aftercare answer once it is saved
         await pilot.press("2")
         await pilot.pause()
         assert isinstance(app.screen, SkinFormScreen) and app.screen.kind == "reaction"
@@ -133,12 +140,12 @@ async def test_session_is_trimmed_to_the_cap(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         lib = app.get_library()
-        prepared = prepare_routine(app.planner, lib.routines["weekend-full-face-ritual"], lib)
+        prepared = app.planner.prepare_session(lib.routines["weekend-full-face-ritual"])
         assert prepared.total_seconds <= 10 * 60
         assert any("within today's 10 minutes" in why for _, why in prepared.dropped)
         screen = await start(app, pilot, "weekend-full-face-ritual")
         screen.tick(100_000)
-        await pilot.pause()
+        await writes_done(pilot)
     assert sessions(tmp_path)[0].minutes <= 10
     assert sessions(tmp_path)[0].violations == ()
 
@@ -148,8 +155,7 @@ async def test_pregnancy_drops_points_before_the_session(tmp_path):
     planner_for(journal_file(tmp_path)).set_profile(pregnant=True)
     async with app.run_test(size=SIZE):
         lib = app.get_library()
-        prepared = prepare_routine(app.planner, lib.routines["grounding-hand-and-leg-points"],
-                                   lib)
+        prepared = app.planner.prepare_session(lib.routines["grounding-hand-and-leg-points"])
         assert all(s.point not in ("LI4", "SP6", "GB21", "BL60", "BL67") for s in prepared.steps)
 
 
@@ -181,7 +187,6 @@ async def test_start_refused_when_blocked_via_app(tmp_path):
 
 async def test_user_text_is_never_markup(tmp_path):
     from planner.domain.values import replace
-
     from planner.library import save_user_routine
 
     app = make_app(tmp_path)
@@ -205,7 +210,7 @@ async def test_user_text_is_never_markup(tmp_path):
         await pilot.pause()
         assert name in app.screen.sub_title
         app.screen.tick(10_000)
-        await pilot.pause()
+        await writes_done(pilot)
     assert sessions(tmp_path)[0].routine == "my-brows"
 
 
@@ -291,6 +296,7 @@ async def test_esc_then_save_as_partial_logs_the_minutes_done(tmp_path):
         await press_escape_and_wait_for_question(app, pilot)
         await pilot.press("s")
         assert await wait_for(pilot, lambda: app.screen is screen and screen.finished)
+        await writes_done(pilot)
         head = text_of(screen.query_one("#session-head"))
         assert "ended early" in head and "3 min saved as partial" in head
         assert screen.query_one("#aftercare").display
@@ -362,7 +368,7 @@ async def test_skipping_a_step_then_finishing_saves_partial_and_says_so(tmp_path
         await pilot.press("n")  # skip step 2
         await pilot.pause()
         screen.tick(10_000)
-        await pilot.pause()
+        await writes_done(pilot)
         assert screen.finished
         head = text_of(screen.query_one("#session-head"))
         assert "saved as partial" in head and "1 step skipped" in head

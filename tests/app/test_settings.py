@@ -7,7 +7,16 @@ import functools
 
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
-from tests.app.helpers import SIZE, days, journal_file, make_app, planner_for, text_of, wait_for
+from tests.app.helpers import (
+    SIZE,
+    days,
+    journal_file,
+    make_app,
+    planner_for,
+    text_of,
+    wait_for,
+    writes_done,
+)
 
 
 def arun(fn):
@@ -96,8 +105,9 @@ async def test_cadence_below_spacing_is_refused(tmp_path):
         screen = await open_settings(pilot, "3")
         await set_field(pilot, "#s-spacing_days", "14")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await writes_done(pilot)  # the service refuses the pair, naming the cadence
         assert "cadence" in text_of(screen.query_one("#err-cadence_days"))
+        assert screen.query_one("#s-cadence_days", Input).has_focus
         assert fresh(tmp_path).settings().spacing_days == 7
 
 

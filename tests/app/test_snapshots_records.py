@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import days, journal_file, make_app, planner_for
+from tests.app.helpers import days, journal_file, make_app, planner_for, writes_done
 
 
 def seeded(tmp_path):
@@ -29,7 +29,10 @@ async def _go(pilot, *keys):
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
-    await pilot.pause(0.1)
+    await writes_done(pilot)  # a save the keys started is over
+    for widget in pilot.app.screen.query("Input"):
+        widget.cursor_blink = False  # a blinking cursor would make the picture a lottery
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from planner.app.screens.today import TodayScreen
-
-from tests.app.helpers import SIZE, TODAY, days, journal_file, make_app, planner_for, text_of
+from tests.app.helpers import (
+    SIZE,
+    TODAY,
+    days,
+    journal_file,
+    make_app,
+    planner_for,
+    text_of,
+    writes_done,
+)
 
 
 async def test_allowed_day_shows_minutes(tmp_path):
@@ -49,7 +57,7 @@ async def test_move_blocked_plan_to_earliest_allowed(tmp_path):
         assert "blocked" in plan_text
         assert "product-blackout (until 2026-12-05)" in plan_text
         await pilot.press("m")
-        await pilot.pause()
+        await writes_done(pilot)  # the move is written in a worker
         assert "allowed" in text_of(app.screen.query_one("#today-plan"))
     plans = planner_for(journal_file(tmp_path)).plan_views()
     assert [pv.plan.date for pv in plans] == [days(4)]
@@ -60,7 +68,7 @@ async def test_plan_next_allowed_day(tmp_path):
     app = make_app(tmp_path, sessions=[(days(-3), 10)])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        await pilot.pause()
+        await writes_done(pilot)
         assert "Sat 5 Dec 2026" in text_of(app.screen.query_one("#today-plan"))
     plans = planner_for(journal_file(tmp_path)).plan_views()
     assert [(pv.plan.date, pv.plan.minutes) for pv in plans] == [(days(4), 10)]
@@ -100,16 +108,20 @@ async def test_palette_lists_sections_and_screen_actions(tmp_path):
 
 
 async def test_palette_opens_and_runs_a_command(tmp_path):
+    from tests.app.helpers import wait_for
+
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"plan next")
-        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()  # the palette's search for what was typed
+        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        planned = lambda: [pv.plan.date for pv in  # noqa: E731
+                           planner_for(journal_file(tmp_path)).plan_views()]
+        assert await wait_for(pilot, lambda: planned() == [TODAY])
         assert isinstance(app.screen, TodayScreen)
-    assert [pv.plan.date for pv in planner_for(journal_file(tmp_path)).plan_views()] == [TODAY]
 
 
 async def test_help_lists_keys_of_every_section(tmp_path):
@@ -147,8 +159,9 @@ async def test_today_leaves_the_status_answers_for_the_prompt(tmp_path):
         doc = json.loads(cache.read_text())
         fresh = planner_for(journal_file(tmp_path)).today_view()
         assert doc["days"][TODAY.isoformat()]["json"] == out.json_text(fresh.to_json())
-        st = journal_file(tmp_path).stat()
-        assert doc["key"][:4] == [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+        from planner.store import status_cache
+
+        assert doc["key"] == status_cache.key_of(str(journal_file(tmp_path)))
 
 
 async def test_back_to_today_from_another_section_is_the_same_screen_refreshed(tmp_path):
@@ -173,12 +186,12 @@ async def test_back_to_today_from_another_section_is_the_same_screen_refreshed(t
 async def test_first_frame_comes_from_the_stored_answers_then_the_records_load(tmp_path):
     from textual import events
 
-    from planner.store import status_cache
     from planner.app.app import AcuplanApp
+    from planner.service import status
 
     path = journal_file(tmp_path)
     make_app(tmp_path, products=[("retinoid", days(-1))])  # seeds the journal
-    status_cache.refresh(planner_for(path))  # as a CLI write or yesterday's app would
+    status.keep(planner_for(path))  # as a CLI write or yesterday's app would
 
     seen = {}
     app = AcuplanApp(path, TODAY, poll_interval=0.05)
@@ -200,11 +213,11 @@ async def test_first_frame_comes_from_the_stored_answers_then_the_records_load(t
 
 
 async def test_stored_answers_for_another_state_of_the_journal_are_not_used(tmp_path):
-    from planner.store import status_cache
+    from planner.service import status
 
     path = journal_file(tmp_path)
     make_app(tmp_path)
-    status_cache.refresh(planner_for(path))  # answers for the journal without the product
+    status.keep(planner_for(path))  # answers for the journal without the product
     planner_for(path).log_product("retinoid", days(-1))  # changed since: the key is stale
     app = make_app(tmp_path, accepted=False)  # (already accepted in the file)
     async with app.run_test(size=SIZE) as pilot:
@@ -223,7 +236,6 @@ def app_with_missed_plan(tmp_path, routine=None):
 
 async def missed_question(app, pilot):
     from planner.app.widgets.choice import ChoiceScreen
-
     from tests.app.helpers import wait_for
 
     assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
@@ -241,7 +253,7 @@ async def test_missed_plan_is_asked_about_and_log_it_carries_it_out(tmp_path):
         assert "Log it (l)" in question.text and "It did not happen (n)" in question.text
         await pilot.press("l")
         assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
-        await pilot.pause()
+        await writes_done(pilot)
         assert isinstance(app.screen, TodayScreen)  # answered: not asked again
     p = planner_for(journal_file(tmp_path))
     (s,) = p.state().history.sessions
@@ -260,7 +272,7 @@ async def test_missed_plan_it_did_not_happen_is_not_asked_again(tmp_path):
         await missed_question(app, pilot)
         await pilot.press("n")
         assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
-        await pilot.pause()
+        await writes_done(pilot)
         assert isinstance(app.screen, TodayScreen)
     p = planner_for(journal_file(tmp_path))
     assert p.state().history.sessions == ()

@@ -1,30 +1,26 @@
 """Small building blocks shared by the records screens (journal, settings, routines).
 
-Modal dialogs (confirm, message), an error label that sits under a field, and the
-parsing of what a user typed into a field. User text is always shown as plain
-`Content`, never parsed as markup.
+Modal dialogs (confirm, message), an error label that sits under a field, the parsing
+of what a user typed into a field, and `guard` for a store error while reading. User
+text is always shown as plain `Content`, never parsed as markup.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual import on
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
+from planner.app.styles import RECORDS_CSS
 from planner.service.planner import BadInput, check_note
 from planner.store.errors import StoreError
-
-# Styles of the record screens, loaded the first time one of them opens (not at start-up).
-RECORDS_CSS = str(Path(__file__).resolve().parent.parent / "css" / "records.tcss")
 
 
 class FieldError(Label):
@@ -123,7 +119,8 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(Content(self.detail), classes="rec-dialog-body")
             with Horizontal(classes="rec-buttons"):
-                yield Button(f"{self.yes_label} (y)", variant="error", id="confirm-yes", compact=True)
+                yield Button(f"{self.yes_label} (y)", variant="error", id="confirm-yes",
+                             compact=True)
                 yield Button("Cancel (n)", variant="default", id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
@@ -186,67 +183,16 @@ def error_text(exc: BaseException) -> str:
     return msg
 
 
-def report_store_error(node, exc: BaseException) -> None:
-    """Hand a storage problem to the app (error screen or notice), never a traceback."""
-    hook = getattr(node.app, "notify_error", None)
-    if callable(hook):
-        hook(exc)
-    else:
-        node.app.notify(str(exc), severity="error", markup=False)
-
-
 def guard(method):
-    """Run a screen method; a StoreError (unreadable, busy, not writable) goes to the app."""
+    """Run a screen method; a StoreError (unreadable, busy, not writable) goes to the app's
+    error handling (its error screen or a notice), never a traceback."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except StoreError as exc:
-            report_store_error(self, exc)
+            self.app.notify_error(exc)
             return None
 
     return wrapper
-
-
-class FormModal(ModalScreen):
-    """A modal form: ctrl+s, Save or enter in a field saves; esc or Cancel closes.
-
-    Subclasses compose their fields, end with `yield self.buttons()`, and define
-    `action_save`; cancelling dismisses with `CANCELLED`.
-    """
-
-    CSS_PATH = RECORDS_CSS
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
-    CANCELLED: object = None
-    SAVE_LABEL = "Save"
-
-    def buttons(self) -> Horizontal:
-        return Horizontal(
-            Button(f"{self.SAVE_LABEL} (ctrl+s)", variant="primary", id="save", compact=True),
-            Button("Cancel (esc)", id="cancel", compact=True),
-            classes="rec-buttons")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @guard
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    @guard
-    def action_cancel(self) -> None:
-        self.dismiss(self.CANCELLED)
-
-    def action_save(self) -> None:  # pragma: no cover - every form defines it
-        raise NotImplementedError

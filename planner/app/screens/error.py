@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from planner.app.base import AppScreen
+from planner.app.styles import SCREENS_CSS
 from planner.store.errors import JournalUnreadable, StoreError
 
 
@@ -35,9 +36,10 @@ def error_content(exc: StoreError) -> Content:
     return Content("\n").join(lines)
 
 
-class ErrorScreen(Screen):
+class ErrorScreen(AppScreen):
     """Shown instead of the app while the journal is unusable."""
 
+    CSS_PATH = SCREENS_CSS
     TITLE = "Journal unreadable"
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
     AUTO_FOCUS = None

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
+from planner.app.base import AppScreen
+from planner.app.messages import JournalChanged
+from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.ticks import TickCheckbox
-
+from planner.app.writes import Writes
+from planner.domain.profile_questions import first_run_questions
 from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS
-from planner.service.planner import BadInput, Refused
+from planner.service.planner import BadInput
 from planner.store.errors import StoreError
 
 NOTICE_TITLE = "Before you start: safety notice"
@@ -40,33 +46,23 @@ SAFETY_NOTICE = (
 )
 
 # (profile field, question) in the order asked.
-QUESTIONS = (
-    ("pregnant", "I am pregnant or may be"),
-    ("anticoagulants", "I take anticoagulants (blood thinners)"),
-    ("bleeding_disorder", "I have a bleeding disorder"),
-    ("rosacea", "I have rosacea"),
-    ("eczema", "I have eczema"),
-    ("psoriasis", "I have psoriasis"),
-    ("sensitive_skin", "My skin is sensitive"),
-    ("recent_injectable", "I had injectables (e.g. botulinum toxin, filler) recently"),
-    ("recent_procedure", "I had a professional procedure (peel, laser, …) recently"),
-    ("retinoid_use", "I use a retinoid"),
-)
+QUESTIONS = tuple((q.field, q.question) for q in first_run_questions())
 
 # A recent injectable or procedure is recorded (kind and date), so that its wait applies:
 # profile field -> (short name, kinds, planner method, history table, wait words).
-RECENT = {
-    "recent_injectable": ("injectable", INJECTABLE_KINDS, "log_injectable", "injectables",
+_WAITS = {"injectables": ("injectable", INJECTABLE_KINDS, "log_injectable",
                           "sessions wait 14 days after an injectable"),
-    "recent_procedure": ("procedure", PROCEDURE_KINDS, "log_procedure", "procedures",
-                         "sessions wait 7 days after a procedure"),
-}
+          "procedures": ("procedure", PROCEDURE_KINDS, "log_procedure",
+                         "sessions wait 7 days after a procedure")}
+RECENT = {q.field: (*_WAITS[q.records][:3], q.records, _WAITS[q.records][3])
+          for q in first_run_questions() if q.records}
 FIRST_RUN_NOTE = "told at first run"
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(Writes, AppScreen):
     """Dismisses with True once the notice is accepted and the profile is saved."""
 
+    CSS_PATH = SCREENS_CSS
     TITLE = "Welcome"
     BINDINGS = [
         Binding("a", "accept", "Accept notice"),
@@ -169,12 +165,13 @@ class FirstRunScreen(Screen):
             if not event.value:
                 self.query_one(f"#q-{word}-error", Static).update("")
 
-    def _recent_answers(self) -> tuple[list[tuple[str, str, object]], bool]:
+    def _recent_answers(self) -> tuple[list[tuple[str, Any, date]], bool]:
         """(planner method, kind, date) for each ticked recent injectable / procedure; False
         when a date is missing or wrong (shown under it)."""
         from planner.app.forms.dialogs import parse_day
 
-        out, ok = [], True
+        out: list[tuple[str, Any, date]] = []
+        ok = True
         for field, (word, kinds, method, _, _) in RECENT.items():
             error = self.query_one(f"#q-{word}-error", Static)
             error.update("")
@@ -198,7 +195,8 @@ class FirstRunScreen(Screen):
             out.append((method, kind, day))
         return out, ok
 
-    def _log_recent(self, planner, answers) -> None:
+    @staticmethod
+    def _log_recent(planner, answers) -> None:
         """Record each answer once (a first run left half-way may be answered again)."""
         history = planner.state().history
         for method, kind, day in answers:
@@ -210,21 +208,18 @@ class FirstRunScreen(Screen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         {"accept": self.action_accept, "decline": self.action_decline,
-         "save": self.action_save}[event.button.id]()
+         "save": self.action_save}[event.button.id or ""]()
 
     def action_accept(self) -> None:
-        try:
-            self.app.planner.accept_notice()
-        except StoreError as exc:
-            self.app.show_store_error(exc)
-            return
-        self._show("profile")
+        self.write(lambda p: p.accept_notice(), lambda _profile: self._show("profile"))
 
     def action_decline(self) -> None:
         self.app.exit(message="The safety notice was not accepted; acuplan needs it once "
                               "before it can be used.")
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         error = self.query_one("#q-cadence-error", Static)
         raw = self.query_one("#q-cadence", Input).value.strip()
         try:
@@ -237,31 +232,27 @@ class FirstRunScreen(Screen):
         recent, ok = self._recent_answers()
         if not ok:
             return
-        planner = self.app.planner
-        try:
-            settings = planner.settings()
-            if cadence != settings.cadence_days:
+
+        def save(planner) -> None:
+            if cadence != planner.settings().cadence_days:
                 planner.set_settings(cadence_days=cadence)
-        except BadInput as exc:
-            error.update(Content(str(exc)))
-            self.query_one("#q-cadence", Input).focus()
-            return
-        except StoreError as exc:
-            self.app.show_store_error(exc)
-            return
-        try:
             self._log_recent(planner, recent)
             planner.set_profile(**answers, onboarded=True)
-        except StoreError as exc:
-            self.app.show_store_error(exc)
-            return
-        except (BadInput, Refused) as exc:
-            self.app.notify_error(exc)
-            return
-        error.update("")
-        self.dismiss(True)
 
-    def refresh_data(self) -> None:
+        def saved(_result) -> None:
+            error.update("")
+            self.dismiss(True)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, BadInput) and exc.field == "cadence_days":
+                error.update(Content(str(exc)))
+                self.query_one("#q-cadence", Input).focus()
+            else:
+                self.app.notify_error(exc)
+
+        self.write(save, saved, failed)
+
+    def on_journal_changed(self, message: JournalChanged) -> None:
         """Another process may accept the notice meanwhile: follow it."""
         try:
             profile = self.app.planner.profile()

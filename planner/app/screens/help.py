@@ -2,73 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from planner.app import sections
+from planner.app.base import AppScreen
 from planner.app.screens.first_run import NOTICE_TITLE, SAFETY_NOTICE
+from planner.app.styles import SCREENS_CSS
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Everywhere", (
-        ("t p r j h ,", "Today · Plan · Routines · Journal · History · Settings"),
-        ("?", "this help (again to close)"),
-        ("ctrl+p", "command palette: every action by name"),
-        ("tab / shift+tab", "move between fields and lists"),
-        ("ctrl+q", "quit"),
-    )),
-    ("Today (t)", (
-        ("s", "start a session (refused, with the reasons, when today is blocked)"),
-        ("c", "daily skin check-in (today's, to edit, once there is one)"),
-        ("a", "log a home product (retinoid, acid, scrub, peel)"),
-        ("m", "move a blocked plan to the earliest allowed date"),
-        ("n", "plan the next allowed day"),
-    )),
-    ("Plan (p)", (
-        ("arrows", "move the cursor; the day's reasons show beside the calendar"),
-        ("n / enter", "plan the selected day (asks the minutes)"),
-        ("u", "unplan the selected day"),
-        ("m", "move the selected day's blocked plan to the earliest allowed date"),
-        ("[ ]  pgup pgdn", "previous / next month"),
-        ("home", "back to today"),
-        ("", "✓ done  ◐ partial  ⊘ aborted  ⚠ broke a rule  ◇ missed plan  ◆ planned  "
-             "! planned but blocked  · allowed  ✕ blocked"),
-    )),
-    ("Session", (
-        ("space", "pause / resume"),
-        ("n / right", "skip this step"),
-        ("x", "stop — I feel unwell (saves the session as aborted, opens the reaction form)"),
-        ("escape", "end now: asks to save it as partial, keep going or discard; on the "
-                   "aftercare screen: close"),
-        ("", "skipped steps save the session as partial; ctrl+q mid-session saves it as "
-             "partial"),
-        ("1 / 2 / 3", "after the session: no reaction / mild, log it / skip"),
-    )),
-    ("Routines (r)", (
-        ("enter", "open a routine's steps"),
-        ("b", "builder: concerns, techniques, minutes → preview, save as your own"),
-        ("s", "start the selected routine"),
-    )),
-    ("Journal (j)", (
-        ("c / e", "new check-in / reaction"),
-        ("p / o / i", "log a product / procedure / injectable"),
-        ("enter / d", "edit / delete the selected entry (asks first)"),
-    )),
-    ("History (h)", (("tab", "move between the heat map, charts and tables"),)),
-    ("Settings (,)", (("ctrl+s", "save; looser-than-allowed values are refused with the range"),)),
-)
+Rows = tuple[tuple[str, str], ...]
 
 
-LAZY_TITLES = {"routines": "Routines (r)", "journal": "Journal (j)", "history": "History (h)",
-               "settings": "Settings (,)"}
-
-
-def _screen_keys(app, screen_cls) -> tuple[tuple[str, str], ...]:
+def _screen_keys(app, screen_cls) -> Rows:
     """The keys a section screen class declares, as (key, description)."""
-    from textual.binding import Binding
-
     rows = []
     for b in getattr(screen_cls, "BINDINGS", ()):
         if not isinstance(b, Binding):
@@ -80,26 +31,25 @@ def _screen_keys(app, screen_cls) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def live_keys(app=None):
-    """KEYS, with each section's rows read from its screen's own bindings."""
-    import importlib
+def section_rows(section: sections.Section, app=None) -> Rows:
+    """Help's rows for a section: its own (registry), else its screen's key bindings."""
+    if section.help_rows is not None:
+        return section.help_rows
+    screen_cls = getattr(importlib.import_module(section.module), section.screen)
+    return _screen_keys(app, screen_cls)
 
-    from planner.app.app import LAZY_SECTIONS
 
-    out = []
-    by_title = {title: mode for mode, title in LAZY_TITLES.items()}
-    for section, rows in KEYS:
-        mode = by_title.get(section)
-        if mode is not None:
-            module, cls_name = LAZY_SECTIONS[mode]
-            found = _screen_keys(app, getattr(importlib.import_module(module), cls_name))
-            if found:
-                rows = found
-        out.append((section, rows))
+def help_keys(app=None) -> tuple[tuple[str, Rows], ...]:
+    """Every row of Help, under its heading: everywhere, each section, the session."""
+    out: list[tuple[str, Rows]] = [("Everywhere", sections.EVERYWHERE_ROWS)]
+    for section in sections.SECTIONS:
+        out.append((section.help_title, section_rows(section, app)))
+        if section is sections.SESSION_HELP_AFTER:
+            out.append(("Session", sections.SESSION_ROWS))
     return tuple(out)
 
 
-def keys_content(keys=KEYS) -> Content:
+def keys_content(keys) -> Content:
     lines: list[Content] = []
     for section, rows in keys:
         if lines:
@@ -141,7 +91,8 @@ class KeyTable(Vertical):
                     yield Static(what, classes="keys-what", markup=False)
 
 
-class HelpScreen(Screen):
+class HelpScreen(AppScreen):
+    CSS_PATH = SCREENS_CSS
     TITLE = "Help"
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -151,7 +102,7 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="help-body"):
-            yield KeyTable(live_keys(self.app), id="help-keys", classes="card")
+            yield KeyTable(help_keys(self.app), id="help-keys", classes="card")
             yield Static(SAFETY_NOTICE, id="help-notice", classes="card", markup=False)
         yield Footer()
 
@@ -164,4 +115,4 @@ class HelpScreen(Screen):
         self.dismiss()
 
 
-__all__ = ["HelpScreen", "KEYS", "keys_content"]
+__all__ = ["HelpScreen", "help_keys", "section_rows", "keys_content"]

@@ -13,16 +13,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import (
-    DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent, TabPane,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
 )
 from textual_plotext import PlotextPlot
 
-from planner.domain.streaks import score_series
+from planner.app import sections
+from planner.app.base import AppScreen
+from planner.app.entries import TYPE_FILTERS, item_summary
 from planner.app.forms.dialogs import RECORDS_CSS, FieldError, guard, parse_day
+from planner.app.screens.section import ShowsJournal
 from planner.app.widgets.heatmap import LEGEND, HeatMap
-from planner.app.screens.journal import TYPE_FILTERS, item_summary
+from planner.domain.streaks import score_series
+
+SECTION = sections.HISTORY
 
 MAX_ROWS = 1000        # newest records in the table
 MAX_BARS = 40          # sessions in the minutes chart
@@ -55,7 +67,8 @@ class MinutesPlot(PlotextPlot):
                 plt.bar(xs, aborted, label="aborted (╳)", color="red", marker="╳")
             step = max(1, len(recent) // 6)
             ticks = xs[::step]
-            plt.xticks(ticks, [recent[i - 1].date.strftime("%m-%d") for i in ticks])
+            plt.xticks([float(t) for t in ticks],
+                       [recent[i - 1].date.strftime("%m-%d") for i in ticks])
             plt.title(f"Minutes per session (last {len(recent)})")
             plt.ylim(0, max(10, max(s.minutes for s in recent)))
         plt.ylabel("min")
@@ -84,7 +97,8 @@ class SkinPlot(PlotextPlot):
             plt.plot(xs, [by_day[d][1] for d in days_], label="swelling", marker="○",
                      color="blue")
             step = max(1, len(xs) // 5)
-            plt.xticks(xs[::step], [d.strftime("%m-%d") for d in days_][::step])
+            plt.xticks([float(x) for x in xs[::step]],
+                       [d.strftime("%m-%d") for d in days_][::step])
             plt.title("Redness and swelling (0 none … 4 severe)")
         plt.ylim(0, 4)
         plt.yticks([0, 1, 2, 3, 4])
@@ -104,7 +118,8 @@ class ScorePlot(PlotextPlot):
             xs = list(range(len(series)))
             plt.plot(xs, [v * 100 for _, v in series], marker="braille", color="green")
             step = max(1, len(xs) // 5)
-            plt.xticks(xs[::step], [d.strftime("%m-%d") for d, _ in series][::step])
+            plt.xticks([float(x) for x in xs[::step]],
+                       [d.strftime("%m-%d") for d, _ in series][::step])
             plt.title(f"Score {series[-1][1] * 100:.0f}% (habit strength)")
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
@@ -112,54 +127,42 @@ class ScorePlot(PlotextPlot):
         self.refresh()
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(ShowsJournal, AppScreen):
     """Looking back: what happened, how often, and how the skin did."""
 
     CSS_PATH = RECORDS_CSS
 
     TITLE = "History"
     BINDINGS = [
-        Binding("1", "tab('calendar')", "Calendar", show=False),
-        Binding("2", "tab('minutes')", "Minutes", show=False),
-        Binding("3", "tab('skin')", "Skin", show=False),
-        Binding("4", "tab('score')", "Score", show=False),
-        Binding("5", "tab('streaks')", "Streaks", show=False),
-        Binding("6", "tab('records')", "Records", show=False),
+        *sections.tab_bindings(SECTION),
         Binding("left_square_bracket", "earlier", "Earlier", key_display="["),
         Binding("right_square_bracket", "later", "Later", key_display="]"),
         Binding("f", "filter", "Filter records"),
         Binding("x", "clear_filter", "Clear filter"),
     ]
-    PALETTE_COMMANDS = [
-        ("History: calendar heat map", "tab('calendar')", "1 · sessions and check-ins by day"),
-        ("History: minutes chart", "tab('minutes')", "2 · minutes per session"),
-        ("History: skin chart", "tab('skin')", "3 · redness and swelling over time"),
-        ("History: score chart", "tab('score')", "4 · habit strength over time"),
-        ("History: streak runs", "tab('streaks')", "5 · every run of sessions on schedule"),
-        ("History: records table", "tab('records')", "6 · everything by date, filtered"),
-    ]
+    PALETTE_COMMANDS = sections.tab_palette(SECTION)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with TabbedContent(id="history-tabs", initial="calendar"):
-            with TabPane("1 Calendar", id="calendar"):
+            with _pane("calendar"):
                 with VerticalScroll(classes="rec-pane"):
                     yield Static("", id="heat-title", classes="rec-section-title")
                     yield HeatMap(id="heatmap")
                     yield Static(LEGEND, id="heat-legend", classes="rec-hint")
                     yield Static("", id="heat-summary", classes="rec-summary")
                     yield Static("", id="streak-summary", classes="rec-summary")
-            with TabPane("2 Minutes", id="minutes"):
+            with _pane("minutes"):
                 yield MinutesPlot(id="minutes-plot")
-            with TabPane("3 Skin", id="skin"):
+            with _pane("skin"):
                 yield SkinPlot(id="skin-plot")
-            with TabPane("4 Score", id="score"):
+            with _pane("score"):
                 yield ScorePlot(id="score-plot")
-            with TabPane("5 Streaks", id="streaks"):
+            with _pane("streaks"):
                 with Vertical(classes="rec-pane"):
                     yield Static("", id="runs-summary", classes="rec-summary")
                     yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("6 Records", id="records"):
+            with _pane("records"):
                 with Vertical(classes="rec-pane"):
                     with Horizontal(classes="rec-toolbar rec-filter-row"):
                         yield Select(TYPE_FILTERS, allow_blank=False, value="all",
@@ -189,11 +192,12 @@ class HistoryScreen(Screen):
         table.add_column("Type", key="type", width=10)
         table.add_column("Summary", key="summary")
         table.add_column("Note", key="note")
+        self.loaded()
         self.refresh_data()
 
     # .............................................................. data
 
-    TABS = ("calendar", "minutes", "skin", "score", "streaks", "records")
+    TABS = tuple(t.id for t in SECTION.tabs)
 
     @guard
     def refresh_data(self) -> None:
@@ -293,7 +297,7 @@ class HistoryScreen(Screen):
     def _range(self) -> tuple[date | None, date | None] | None:
         err = self.query_one("#err-filter", FieldError)
         err.clear()
-        out = []
+        out: list[date | None] = []
         for sel in ("#h-from", "#h-to"):
             raw = self.query_one(sel, Input).value.strip()
             if not raw:
@@ -347,7 +351,7 @@ class HistoryScreen(Screen):
 
     # ........................................................... actions
 
-    FIRST_FIELD = {"streaks": "#runs-table", "records": "#h-table"}
+    FIRST_FIELD = sections.tab_focus(SECTION)
 
     @guard
     def action_tab(self, tab: str) -> None:
@@ -380,3 +384,8 @@ class HistoryScreen(Screen):
         self.query_one("#h-from", Input).value = ""
         self.query_one("#h-to", Input).value = ""
         self._records()
+
+
+def _pane(tab_id: str) -> TabPane:
+    """The tab of the registry's History section with that id."""
+    return TabPane(sections.tab_title(SECTION, tab_id), id=tab_id)

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from planner.service.planner import MIN_MINUTES, BadInput, Refused
-from planner.store.errors import StoreError
-
-from planner.app.screens.section import RefreshOnResume
-
+from planner.app.base import AppModalScreen, AppScreen
+from planner.app.screens.section import ShowsJournal
+from planner.app.screens.today import long_date, short_date
+from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.calendar import (
-    MonthCalendar, add_months, cell_status, legend_content, status_look,
+    MonthCalendar,
+    add_months,
+    cell_status,
+    legend_content,
+    status_look,
 )
 from planner.app.widgets.reasons import ReasonsList
-from planner.app.screens.today import first_allowed_for, long_date, short_date
+from planner.app.writes import Writes
+from planner.service.planner import MIN_MINUTES, BadInput, Refused
+from planner.store.errors import StoreError
 
 
 def dropped_words(dropped) -> str:
@@ -28,13 +33,15 @@ def dropped_words(dropped) -> str:
     return "; ".join(f"{d.what} ({d.reason})" for d in dropped)
 
 
-class MinutesScreen(ModalScreen):
+class MinutesScreen(AppModalScreen):
     """Ask how long the planned session will be, and optionally its routine (what it leaves
     out for this profile is shown); dismisses with (minutes, routine id or None) or None."""
 
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, day: date, cap: int, routines: list[tuple[str, str]] = ()) -> None:
+    def __init__(self, day: date, cap: int, routines: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.day = day
         self.cap = cap
@@ -116,7 +123,8 @@ def routine_choices(app) -> list[tuple[str, str]]:
     return [(f"{r.name} · {r.minutes} min", r.id) for r in routines]
 
 
-class PlanScreen(RefreshOnResume, Screen):
+class PlanScreen(Writes, ShowsJournal, AppScreen):
+    CSS_PATH = SCREENS_CSS
     TITLE = "Plan"
     BINDINGS = [
         Binding("n", "plan_day", "Plan day"),
@@ -152,8 +160,7 @@ class PlanScreen(RefreshOnResume, Screen):
 
     def on_mount(self) -> None:
         self.calendar.focus()
-        self._fresh = True
-        self.safe_refresh()
+        self.reload()
 
     def refresh_data(self) -> None:
         self.calendar.load()
@@ -164,7 +171,7 @@ class PlanScreen(RefreshOnResume, Screen):
         views = self.app.planner.plan_views()
         lines: list = [Content.styled("Upcoming plans", "bold")]
         for pv in views[:6]:
-            ok = pv.verdict.allowed
+            ok = pv.verdict is None or pv.verdict.allowed  # upcoming plans have a verdict
             lines.append(Content.assemble(
                 ("◆ " if ok else "! ", "$accent" if ok else "bold $error"),
                 f"{short_date(pv.plan.date)} · {pv.plan.minutes} min",
@@ -285,12 +292,11 @@ class PlanScreen(RefreshOnResume, Screen):
                 return
             verdict = planner.check(d)
             cap = planner.engine().cap(d)
-            if not verdict.allowed:
-                planner.plan(d, min(10, cap))  # refused with every reason
-                self.app.data_changed()
-                return
-        except (Refused, BadInput, StoreError) as exc:
+        except (BadInput, StoreError) as exc:
             self.app.notify_error(exc)
+            return
+        if not verdict.allowed:  # the service refuses it, with every reason
+            self.write(lambda p: p.plan(d, min(10, cap)))
             return
 
         def chosen(answer: tuple[int, str | None] | None) -> None:
@@ -306,29 +312,27 @@ class PlanScreen(RefreshOnResume, Screen):
         self.app.push_screen(MinutesScreen(d, cap, routines), chosen)
 
     def plan_on(self, d: date, minutes: int, routine: str | None = None) -> bool:
-        """Plan; a routine that a caution or an excluded zone cuts under 5 minutes is refused
-        with that reason and the builder is offered; what it leaves out is named."""
-        try:
-            pv = self.app.planner.plan(d, minutes, routine=routine)
-        except Refused as exc:
-            fit = [r for r in exc.reasons if r.rule in ROUTINE_RULES]
-            if fit:
+        """Plan (in a write worker); a routine that a caution or an excluded zone cuts under
+        5 minutes is refused with that reason and the builder is offered; what it leaves
+        out is named. False if a write is still under way."""
+
+        def refused(exc: BaseException) -> None:
+            fit = [r for r in getattr(exc, "reasons", ()) if r.rule in ROUTINE_RULES]
+            if isinstance(exc, Refused) and fit:
                 lib = self.app.get_library()
                 self.app.refuse_routine(lib.routines.get(routine) or routine, fit,
                                         f"planned on {short_date(d)}")
             else:
                 self.app.notify_error(exc)
-            return False
-        except (BadInput, StoreError) as exc:
-            self.app.notify_error(exc)
-            return False
-        with_routine = f" ({routine})" if routine else ""
-        message = f"Planned {pv.plan.minutes} minutes{with_routine} on {short_date(d)}."
-        if pv.dropped:
-            message += " Left out for your profile: " + dropped_words(pv.dropped)
-        self.app.notify(message, timeout=10 if pv.dropped else None)
-        self.app.data_changed()
-        return True
+
+        def planned(pv) -> None:
+            with_routine = f" ({routine})" if routine else ""
+            message = f"Planned {pv.plan.minutes} minutes{with_routine} on {short_date(d)}."
+            if pv.dropped:
+                message += " Left out for your profile: " + dropped_words(pv.dropped)
+            self.app.notify(message, timeout=10 if pv.dropped else None)
+
+        return self.write(lambda p: p.plan(d, minutes, routine=routine), planned, refused)
 
     def action_move_plan(self) -> None:
         """Move the selected day's blocked plan to the earliest date that allows it."""
@@ -341,18 +345,20 @@ class PlanScreen(RefreshOnResume, Screen):
             return
         pv = blocked[0]
         try:
-            target = first_allowed_for(self.app.planner, d, pv.plan.minutes, exclude=pv.plan.id)
-            if target is None:
-                self.app.notify("No allowed date found: a hold must be resolved first.",
-                                severity="warning")
-                return
-            self.app.planner.move_plan(pv.plan.id, target)
-        except (Refused, BadInput, StoreError) as exc:
-            self.app.notify_error(exc)
+            target = self.app.planner.first_allowed(d, pv.plan.minutes, exclude=pv.plan.id)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
             return
-        self.app.notify(f"Plan moved to {short_date(target)}.")
-        self.calendar.cursor = target
-        self.app.data_changed()
+        if target is None:
+            self.app.notify("No allowed date found: a hold must be resolved first.",
+                            severity="warning")
+            return
+
+        def moved(_pv) -> None:
+            self.app.notify(f"Plan moved to {short_date(target)}.")
+            self.calendar.cursor = target
+
+        self.write(lambda p: p.move_plan(pv.plan.id, target), moved)
 
     def action_unplan_day(self) -> None:
         d = self.calendar.cursor
@@ -360,14 +366,16 @@ class PlanScreen(RefreshOnResume, Screen):
         if dv is None or not dv.plans:
             self.app.notify(f"Nothing is planned on {short_date(d)}.", severity="warning")
             return
-        try:
-            for pv in dv.plans:
-                self.app.planner.unplan(pv.plan.id)
-        except (BadInput, StoreError) as exc:
-            self.app.notify_error(exc)
-            return
-        self.app.notify(f"Plan on {short_date(d)} removed.")
-        self.app.data_changed()
+        ids = [pv.plan.id for pv in dv.plans]
+
+        def unplan(planner) -> None:
+            for plan_id in ids:
+                planner.unplan(plan_id)
+
+        def unplanned(_result: None) -> None:
+            self.app.notify(f"Plan on {short_date(d)} removed.")
+
+        self.write(unplan, unplanned)
 
 
 __all__ = ["PlanScreen", "MinutesScreen", "routine_choices", "dropped_words"]

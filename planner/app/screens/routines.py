@@ -14,19 +14,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import (
-    Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static,
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
 )
 from textual.widgets.selection_list import Selection
 
+from planner.app.base import AppScreen
+from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
+from planner.app.screens.section import ShowsJournal
+from planner.app.widgets.routine_view import TECHNIQUE_WORDS, RoutineView
+from planner.app.widgets.tables import cursor_row_key
+from planner.app.widgets.ticks import TickSelectionList
+from planner.app.writes import Writes
 from planner.domain.routine import Routine
 from planner.domain.vocabulary import CONCERNS, TECHNIQUES
 from planner.service.planner import BadInput
-from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
-from planner.app.widgets.tables import cursor_row_key
-from planner.app.widgets.ticks import TickSelectionList
-from planner.app.widgets.routine_view import TECHNIQUE_WORDS, RoutineView
 
 MIN_BUILD_MINUTES = 5
 MAX_BUILD_MINUTES = 30
@@ -39,7 +49,7 @@ def _library(app):
 
 # ------------------------------------------------------------------- list
 
-class RoutinesScreen(Screen):
+class RoutinesScreen(ShowsJournal, AppScreen):
     """The library: filter, read the steps, start one, or build your own."""
 
     CSS_PATH = RECORDS_CSS
@@ -89,6 +99,7 @@ class RoutinesScreen(Screen):
         table.add_column("Concerns", key="concerns", width=26)
         table.add_column("Source", key="source", width=7)
         table.add_column("ID", key="id")
+        self.loaded()
         self.refresh_data()
         table.focus()
 
@@ -102,6 +113,10 @@ class RoutinesScreen(Screen):
                                 for f in folder.glob("*.toml")))
         except OSError:
             return ()
+
+    def is_stale(self) -> bool:
+        """The journal changed, or the user's routine files did (e.g. from the CLI)."""
+        return super().is_stale() or self._user_files() != self._files
 
     def refresh_data(self) -> None:
         if not self.query("#routines-table"):
@@ -130,9 +145,7 @@ class RoutinesScreen(Screen):
             return False
         if concern not in ("all", Select.NULL) and concern not in r.concerns:
             return False
-        if self.starters_only and not r.starter:
-            return False
-        return True
+        return r.starter or not self.starters_only
 
     def _fill(self) -> None:
         table = self.query_one("#routines-table", DataTable)
@@ -248,7 +261,7 @@ class RoutinesScreen(Screen):
 
 # ---------------------------------------------------------------- builder
 
-class BuilderScreen(Screen[str | None]):
+class BuilderScreen(Writes, ShowsJournal, AppScreen[str | None]):
     """Concerns, techniques and minutes -> a preview within today's limits -> save."""
 
     CSS_PATH = RECORDS_CSS
@@ -294,6 +307,7 @@ class BuilderScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.title = "acuplan · Routine builder"
         self.query_one("#b-concerns", SelectionList).focus()
+        self.loaded()
         self.rebuild()
 
     @guard
@@ -319,18 +333,16 @@ class BuilderScreen(Screen[str | None]):
         return name or None
 
     def build(self, name: str | None = None):
-        from planner.domain.builder import build_routine
-
+        """The routine the choices make for this profile within today's cap (the service
+        builds it), or None while the minutes are wrong."""
         minutes = self._minutes()
         if minutes is None:
             return None
-        planner = self.app.planner
-        cap = planner.engine().cap(planner.today)
-        return build_routine(
-            _library(self.app),
+        result, _cap = self.app.planner.build_routine(
             list(self.query_one("#b-concerns", SelectionList).selected),
             list(self.query_one("#b-techniques", SelectionList).selected),
-            minutes, cap, planner.profile(), planner.today, name=name)
+            minutes, name)
+        return result
 
     def rebuild(self) -> None:
         planner = self.app.planner
@@ -437,14 +449,20 @@ class BuilderScreen(Screen[str | None]):
         self._write(routine)
 
     def _write(self, routine: Routine, file_name: str | None = None) -> None:
+        """Save the routine as a user routine file (in a write worker)."""
         from planner.library import save_user_routine
 
+        folder = self.app.planner.user_routines_dir
         err = self.query_one("#err-name", FieldError)
-        try:
-            path = save_user_routine(routine, self.app.planner.user_routines_dir, file_name)
-        except (ValueError, OSError) as e:
-            err.show(f"not saved: {e}")
-            return
-        self.app.reload_library()
-        self.app.notify(f"Saved {routine.name!r} to {path}", title="Routines", markup=False)
-        self.dismiss(routine.id)
+
+        def saved(path) -> None:
+            self.app.reload_library()
+            self.app.notify(f"Saved {routine.name!r} to {path}", title="Routines",
+                            markup=False)
+            self.dismiss(routine.id)
+
+        def failed(exc: BaseException) -> None:
+            err.show(f"not saved: {exc}")
+
+        self.write(lambda _planner: save_user_routine(routine, folder, file_name), saved,
+                   failed, expected=(ValueError, OSError))

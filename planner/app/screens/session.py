@@ -8,20 +8,23 @@ runs in a test without sleeping.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Digits, Footer, Header, ProgressBar, Static
 
-from planner.domain.values import replace
-from planner.service.planner import BadInput, Refused
+from planner.app.base import AppScreen
+from planner.app.styles import SCREENS_CSS
+from planner.app.widgets.choice import Choice, ChoiceScreen
+from planner.app.writes import Writes
+from planner.service.planner import BadInput, PreparedSession, Refused, step_label
 from planner.store.errors import StoreError
 
-from planner.app.widgets.choice import Choice, ChoiceScreen
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 AFTERCARE = (
     "For the next 2 days avoid retinoids, acids, scrubs and peels, and give the skin a rest.",
@@ -30,63 +33,6 @@ AFTERCARE = (
     "Some pinkness that fades within an hour is common. Bruising, broken skin, burning or "
     "swelling is a reaction: log it, and stop if it gets worse.",
 )
-
-
-@dataclass(frozen=True)
-class PreparedSession:
-    """The routine as it will run today: profile drops applied, trimmed to the cap."""
-
-    routine: object  # planner.domain.routine.Routine
-    steps: tuple
-    dropped: tuple  # (what, why)
-    cap: int
-    points: dict
-
-    @property
-    def total_seconds(self) -> int:
-        return sum(s.total_seconds for s in self.steps)
-
-    @property
-    def minutes(self) -> int:
-        return max(1, math.ceil(self.total_seconds / 60))
-
-
-def prepare_routine(planner, routine, library) -> PreparedSession:
-    """Apply `filter_routine_for_profile`, then keep steps (whole repetitions) within the cap."""
-    from planner.domain.builder import filter_routine_for_profile
-
-    points = dict(getattr(library, "points", {}) or {})
-    filtered, dropped = filter_routine_for_profile(routine, planner.profile(), planner.today,
-                                                   points)
-    drops = [(d.what, d.reason) for d in dropped]
-    cap = planner.engine().cap(planner.today)
-    budget = cap * 60
-    kept = []
-    used = 0
-    for step in filtered.steps:
-        if used + step.total_seconds <= budget:
-            kept.append(step)
-            used += step.total_seconds
-            continue
-        reps = (budget - used) // step.seconds if step.seconds > 0 else 0
-        if reps >= 1:
-            kept.append(replace(step, repetitions=int(reps)))
-            used += step.seconds * int(reps)
-            drops.append((_step_label(step, points),
-                          f"shortened to {int(reps)} of {step.repetitions} repetitions to stay "
-                          f"within today's {cap} minutes"))
-        else:
-            drops.append((_step_label(step, points),
-                          f"left out to stay within today's {cap} minutes"))
-    return PreparedSession(replace(filtered, steps=tuple(kept)), tuple(kept), tuple(drops),
-                           cap, points)
-
-
-def _step_label(step, points) -> str:
-    if step.point:
-        p = points.get(step.point)
-        return p.label if p else step.point
-    return f"{step.technique} · {step.zone}"
 
 
 def _words(text: str | None) -> str:
@@ -106,11 +52,12 @@ OUTCOME_HEAD = {
 }
 
 
-class SessionScreen(Screen):
+class SessionScreen(Writes, AppScreen):
     """Runs a PreparedSession. At the end it is saved as completed, or as partial when
     steps were skipped; esc asks (save as partial, keep going, discard); `x` saves it as
     aborted; the app closing mid-session saves it as partial."""
 
+    CSS_PATH = SCREENS_CSS
     TITLE = "Session"
     IN_SESSION = True
     AUTO_FOCUS = None
@@ -127,6 +74,7 @@ class SessionScreen(Screen):
     ]
 
     def __init__(self, prepared: PreparedSession, *, time_scale: float | None = None) -> None:
+        """`prepared`: the routine as today runs it (`Planner.prepare_session`)."""
         super().__init__()
         self.prepared = prepared
         self.steps = list(prepared.steps)
@@ -140,7 +88,7 @@ class SessionScreen(Screen):
         self.skipped: list[int] = []
         self.outcome: str | None = None  # what was saved
         self.time_scale = time_scale
-        self._timer = None
+        self._timer: Timer | None = None
         self._asking = False  # the end-early question is open
 
     # ------------------------------------------------------------ layout
@@ -240,7 +188,7 @@ class SessionScreen(Screen):
         n, total = self.index + 1, len(self.steps)
         self.query_one("#session-head", Static).update(Content.assemble(
             (f"Step {n} of {total}", "bold"), " · ", (_words(step.technique), "bold $accent"),
-            " · ", _step_label(step, points)))
+            " · ", step_label(step, points)))
         card = self.query_one("#step-card")
         card.border_title = f"{_words(step.action)}"
         side = {"both": "both sides", "left": "left side", "right": "right side"}.get(
@@ -270,7 +218,7 @@ class SessionScreen(Screen):
         if self.index + 1 < len(self.steps):
             nxt = self.steps[self.index + 1]
             self.query_one("#step-next", Static).update(
-                f"Next: {_words(nxt.technique)} · {_step_label(nxt, points)} · "
+                f"Next: {_words(nxt.technique)} · {step_label(nxt, points)} · "
                 f"{clock(nxt.total_seconds)}    Routine left: "
                 f"{clock(self.prepared.total_seconds - self.position)}")
         else:
@@ -296,7 +244,7 @@ class SessionScreen(Screen):
                 mark, style = " ", ""
             lines.append(Content.assemble(
                 (f" {mark} ", style),
-                (f"{i + 1:>2}. {_words(st.technique)} · {_step_label(st, points)}",
+                (f"{i + 1:>2}. {_words(st.technique)} · {step_label(st, points)}",
                  "bold" if mark == "▶" else ""),
                 (f"  {clock(st.total_seconds)}", "$text-muted")))
         self.query_one("#step-list", Static).update(Content("\n").join(lines))
@@ -308,8 +256,9 @@ class SessionScreen(Screen):
         after = ("react", "leave")
         if action in running:
             return not self.finished
-        if action in after:
-            return self.finished and not self.aborted
+        if action in after:  # once the session is saved
+            return self.finished and not self.aborted and self.outcome is not None \
+                and not self.saving
         return True
 
     def action_pause(self) -> None:
@@ -331,14 +280,19 @@ class SessionScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
 
-    def _log(self, outcome: str, note: str = ""):
-        app = self.app
-        logged = app.planner.log_session(app.today, self._minutes_spent(),
-                                         routine=self.prepared.routine.id, outcome=outcome,
-                                         note=note)
+    def _logging(self, outcome: str, note: str = ""):
+        """The write that saves this session as `outcome` (run it in a write worker)."""
+        day, minutes, routine = self.app.today, self._minutes_spent(), self.prepared.routine.id
+
+        def log(planner):
+            return planner.log_session(day, minutes, routine=routine, outcome=outcome,
+                                       note=note)
+
+        return log
+
+    def _saved(self, logged, outcome: str) -> None:
         self.session_id = logged.id
         self.outcome = outcome
-        return logged
 
     def action_unwell(self) -> None:
         """Stop at once, save the session as aborted, open the reaction form."""
@@ -348,18 +302,20 @@ class SessionScreen(Screen):
         self.aborted = True
         self._stop_timer()
         app = self.app
-        try:
-            logged = self._log("aborted", "stopped: felt unwell")
-        except (BadInput, Refused, StoreError) as exc:
+
+        def saved(logged) -> None:
+            self._saved(logged, "aborted")
+            app.notify("Session stopped and saved as aborted. Log how your skin is; if you "
+                       "have any warning sign, get help first.", title="Stopped",
+                       severity="warning", timeout=8)
+            self.dismiss(logged.id)
+            app.open_skin_form("reaction", logged.id)
+
+        def failed(exc: BaseException) -> None:
             app.notify_error(exc)
             self.dismiss(None)
-            return
-        app.notify("Session stopped and saved as aborted. Log how your skin is; if you have "
-                   "any warning sign, get help first.", title="Stopped", severity="warning",
-                   timeout=8)
-        self.dismiss(logged.id)
-        app.data_changed()
-        app.open_skin_form("reaction", logged.id)
+
+        self.write(self._logging("aborted", "stopped: felt unwell"), saved, failed)
 
     def action_finish_now(self) -> None:
         """End early: never saved silently. Asks: save as partial (the minutes done so far),
@@ -410,15 +366,16 @@ class SessionScreen(Screen):
             return
         self.finished = True
         self._stop_timer()
-        try:
-            self._log("partial", "ended when the app was closed")
+        try:  # on the event loop: the app is closing, a worker might not get to run
+            self._saved(self._logging("partial", "ended when the app was closed")(
+                self.app.planner), "partial")
         except (BadInput, Refused, StoreError):
             pass  # the app is closing and cannot show it; the journal is left as it was
 
     def finish(self, outcome: str | None = None, note: str = "") -> None:
         """Save the session: as `outcome` when given (esc: partial), else completed when
         every step ran, partial when steps were skipped (it did not run to the end)."""
-        if self.finished and self.session_id is not None:
+        if self.finished:  # saved (or being saved) already, or discarded
             return
         self.finished = True
         self._stop_timer()
@@ -431,14 +388,16 @@ class SessionScreen(Screen):
             outcome = "partial" if self.skipped else "completed"
             if self.skipped:
                 note = f"{len(self.skipped)} of {len(self.steps)} steps skipped"
-        try:
-            logged = self._log(outcome, note)
-        except (BadInput, Refused, StoreError) as exc:
+
+        def saved(logged) -> None:
+            self._saved(logged, outcome)
+            self._show_aftercare(logged)
+
+        def failed(exc: BaseException) -> None:
             app.notify_error(exc)
             self.dismiss(None)
-            return
-        self._show_aftercare(logged)
-        app.data_changed()
+
+        self.write(self._logging(outcome, note), saved, failed)
 
     def _show_aftercare(self, logged) -> None:
         self.query_one("#step-card").display = False
@@ -446,7 +405,8 @@ class SessionScreen(Screen):
         self.query_one("#step-list").display = False
         self.query_one("#session-dropped").display = False
         bar = self.query_one("#session-progress", ProgressBar)
-        bar.update(progress=bar.total if self.outcome == "completed" else self.position)
+        bar.update(progress=(bar.total or self.position) if self.outcome == "completed"
+                   else self.position)
         mark, words, style = OUTCOME_HEAD[self.outcome or "completed"]
         parts: list = [(f"{mark} {words}", style),
                        f" · {logged.record.minutes} min saved as {self.outcome}"]
@@ -469,21 +429,29 @@ class SessionScreen(Screen):
             self.action_react(choice)
 
     def action_react(self, choice: str) -> None:
-        if not self.finished or self.aborted:
+        if not self.finished or self.aborted or self.saving:
             return
         app = self.app
         sid = self.session_id
+
+        def close(_result=None) -> None:
+            self.dismiss(sid)
+            if choice == "mild" and sid:
+                app.open_skin_form("reaction", sid)
+
         if choice == "none" and sid:
-            try:
-                app.planner.log_skin("reaction", app.today, session_id=sid)
-            except (BadInput, StoreError) as exc:
-                app.notify_error(exc)
-            else:
+            def noted(_record) -> None:
                 app.notify("Noted: no reaction.")
-        self.dismiss(sid)
-        app.data_changed()
-        if choice == "mild" and sid:
-            app.open_skin_form("reaction", sid)
+                close()
+
+            def failed(exc: BaseException) -> None:
+                app.notify_error(exc)
+                close()
+
+            self.write(lambda p: p.log_skin("reaction", app.today, session_id=sid), noted,
+                       failed)
+            return
+        close()
 
     def action_leave(self) -> None:
         self.action_react("skip")
@@ -507,4 +475,4 @@ class SessionScreen(Screen):
         self.save_on_quit()
 
 
-__all__ = ["SessionScreen", "PreparedSession", "prepare_routine", "AFTERCARE", "clock"]
+__all__ = ["SessionScreen", "AFTERCARE", "clock"]

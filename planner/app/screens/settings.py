@@ -12,34 +12,40 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TabbedContent,
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
     TabPane,
 )
 
-from planner.domain.settings_rules import RANGES, SettingsError, apply_settings
-from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
-from planner.service.planner import BadInput
-from planner.store.errors import StoreError
+from planner.app import sections
+from planner.app.base import AppScreen
 from planner.app.forms.dialogs import (
-    RECORDS_CSS, FieldError, clear_errors, guard, parse_day, show_errors,
+    RECORDS_CSS,
+    FieldError,
+    clear_errors,
+    guard,
+    parse_day,
+    show_errors,
 )
+from planner.app.screens.section import ShowsJournal
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.widgets.ticks import TickCheckbox
+from planner.app.writes import Writes
+from planner.domain.profile_questions import PROFILE_QUESTIONS, question
+from planner.domain.settings_rules import RANGES
+from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
+from planner.service.planner import BadInput
 
-PROFILE_FIELDS = (
-    ("pregnant", "Pregnant", "points avoided in pregnancy are left out"),
-    ("anticoagulants", "Taking anticoagulants", "gua sha stays at light pressure"),
-    ("bleeding_disorder", "Bleeding disorder", "gua sha stays at light pressure"),
-    ("rosacea", "Rosacea", "gua sha stays light; skip a flare"),
-    ("eczema", "Eczema", "skip patches"),
-    ("psoriasis", "Psoriasis", "skip patches"),
-    ("sensitive_skin", "Sensitive skin", "gua sha stays at light pressure"),
-    ("retinoid_use", "Use retinoids", "log each use: sessions wait after it"),
-    ("recent_injectable", "Recent injectable", "log it: sessions wait 14 days"),
-    ("recent_procedure", "Recent procedure", "log it: sessions wait 7 days"),
-)
+SECTION = sections.SETTINGS
 
 RULE_LABELS = {
     "spacing_days": "Spacing",
@@ -54,7 +60,7 @@ RULE_LABELS = {
 }
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(Writes, ShowsJournal, AppScreen):
     """Profile, excluded zones, stricter rule values and the theme, as tabs."""
 
     CSS_PATH = RECORDS_CSS
@@ -64,36 +70,31 @@ class SettingsScreen(Screen):
         Binding("ctrl+s", "save_rules", "Save rules", priority=True),
         Binding("a", "add_exclusion", "Exclude zone"),
         Binding("delete", "remove_exclusion", "Include zone", key_display="del"),
-        Binding("1", "tab('profile')", "Profile", show=False),
-        Binding("2", "tab('zones')", "Zones", show=False),
-        Binding("3", "tab('rules')", "Rules", show=False),
-        Binding("4", "tab('theme')", "Theme", show=False),
+        *sections.tab_bindings(SECTION),
     ]
-    PALETTE_COMMANDS = [
-        ("Settings: profile", "tab('profile')", "1 · health questions that shape routines"),
-        ("Settings: excluded zones", "tab('zones')", "2 · zones the builder leaves out"),
-        ("Settings: rule values", "tab('rules')", "3 · stricter spacing, waits, cadence, ramp"),
-        ("Settings: theme", "tab('theme')", "4 · colours of the app"),
-    ]
+    PALETTE_COMMANDS = sections.tab_palette(SECTION)
 
     def __init__(self, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._loading = False
         self._loaded_rules: dict[str, str] = {}
+        # switched while a write was under way: saved as soon as it is over
+        self._pending_profile: dict[str, bool] = {}
+        self._pending_theme: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with TabbedContent(id="settings-tabs", initial="profile"):
-            with TabPane("1 Profile", id="profile"):
+            with _pane("profile"):
                 with VerticalScroll(classes="rec-pane"):
                     yield Static("Your answers shape the routines the builder makes. "
                                  "Changes are saved at once.", classes="rec-intro")
-                    for name, label, why in PROFILE_FIELDS:
+                    for q in PROFILE_QUESTIONS:
                         with Horizontal(classes="rec-check-row"):
-                            yield TickCheckbox(label, id=f"p-{name}", classes="rec-check")
-                            yield Static(why, classes="rec-hint")
-            with TabPane("2 Zones", id="zones"):
+                            yield TickCheckbox(q.label, id=f"p-{q.field}", classes="rec-check")
+                            yield Static(q.effect, classes="rec-hint")
+            with _pane("zones"):
                 with Vertical(classes="rec-pane"):
                     yield Static("Zones the builder leaves out (a mole, a scar, broken "
                                  "skin…), optionally until a date.", classes="rec-intro")
@@ -108,7 +109,7 @@ class SettingsScreen(Screen):
                         yield Button("Add", id="x-add", variant="primary", compact=True)
                     yield FieldError(id="err-exclusion")
                     yield Static("del includes the highlighted zone again.", classes="rec-hint")
-            with TabPane("3 Rules", id="rules"):
+            with _pane("rules"):
                 with VerticalScroll(classes="rec-pane"):
                     yield Static("Rules may be made stricter, never looser than the default. "
                                  "ctrl+s saves.", classes="rec-intro")
@@ -125,7 +126,7 @@ class SettingsScreen(Screen):
                         yield Button("Save rules (ctrl+s)", id="save-rules", variant="primary",
                                      compact=True)
                         yield Button("Reset fields", id="reset-rules", compact=True)
-            with TabPane("4 Theme", id="theme"):
+            with _pane("theme"):
                 with Vertical(classes="rec-pane"):
                     yield Static("The colours of the app; saved in the journal.",
                                  classes="rec-intro")
@@ -140,6 +141,7 @@ class SettingsScreen(Screen):
         table.add_column("Zone", key="zone", width=14)
         table.add_column("Reason", key="reason", width=14)
         table.add_column("Until", key="until", width=12)
+        self.loaded()
         self.refresh_data()
         self.query_one("#p-pregnant").focus()
 
@@ -154,10 +156,11 @@ class SettingsScreen(Screen):
         settings = planner.settings()
         self._loading = True
         try:
-            for name, _, _ in PROFILE_FIELDS:
-                box = self.query_one(f"#p-{name}", Checkbox)
-                if box.value != getattr(profile, name):
-                    box.value = getattr(profile, name)
+            for q in PROFILE_QUESTIONS:
+                box = self.query_one(f"#p-{q.field}", Checkbox)
+                saved = self._pending_profile.get(q.field, getattr(profile, q.field))
+                if box.value != saved:
+                    box.value = saved
             table = self.query_one("#zones-table", DataTable)
             table.clear()
             for e in profile.exclusions:
@@ -172,28 +175,14 @@ class SettingsScreen(Screen):
                     field.value = saved
                 self._loaded_rules[key] = saved
             select = self.query_one("#theme-select", Select)
-            if settings.theme in self.app.available_themes and select.value != settings.theme:
-                select.value = settings.theme
+            theme = self._pending_theme or settings.theme
+            if theme in self.app.available_themes and select.value != theme:
+                select.value = theme
         finally:
             self.call_after_refresh(self._done_loading)
 
     def _done_loading(self) -> None:
         self._loading = False
-
-    def _changed(self) -> None:
-        hook = getattr(self.app, "data_changed", None)
-        if callable(hook):
-            hook()
-
-    def _store_error(self, exc: Exception) -> bool:
-        if isinstance(exc, StoreError):
-            hook = getattr(self.app, "notify_error", None)
-            if callable(hook):
-                hook(exc)
-            else:
-                self.app.notify(str(exc), severity="error", markup=False)
-            return True
-        return False
 
     # ............................................................. profile
 
@@ -201,24 +190,50 @@ class SettingsScreen(Screen):
     @guard
     def _profile_changed(self, event: Checkbox.Changed) -> None:
         name = (event.checkbox.id or "").removeprefix("p-")
-        if self._loading or getattr(self.app.planner.profile(), name) == bool(event.value):
+        value = bool(event.value)
+        if self._loading:
             return
-        try:
-            self.app.planner.set_profile(**{name: bool(event.value)})
-        except BadInput as e:
-            self.app.notify(str(e), severity="error", markup=False)
+        if name not in self._pending_profile and \
+                getattr(self.app.planner.profile(), name) == value:
             return
-        except StoreError as e:
-            self._store_error(e)
+        self._pending_profile[name] = value
+        self._save_switched()
+
+    def _save_switched(self) -> None:
+        """Save the profile answers and the theme switched meanwhile (after the write under
+        way, if any)."""
+        if self.saving:
             return
-        label = dict((n, l) for n, l, _ in PROFILE_FIELDS)[name]
-        self.app.notify(f"{label}: {'yes' if event.value else 'no'}", title="Profile saved")
-        self._changed()
+        if self._pending_profile:
+            changes, self._pending_profile = self._pending_profile, {}
+
+            def saved(_profile) -> None:
+                for name, value in changes.items():
+                    self.app.notify(f"{question(name).label}: {'yes' if value else 'no'}",
+                                    title="Profile saved")
+                self._save_switched()
+
+            self.write(lambda p: p.set_profile(**changes), saved, self._switch_failed)
+        elif self._pending_theme is not None:
+            theme, self._pending_theme = self._pending_theme, None
+
+            def themed(_settings) -> None:
+                self.app.notify(f"Theme: {theme}", title="Settings")
+                self._save_switched()
+
+            self.write(lambda p: p.set_settings(theme=theme), themed, self._switch_failed)
+
+    def _switch_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, BadInput):
+            self.app.notify(str(exc), severity="error", markup=False)
+        else:
+            self.app.notify_error(exc)
+        self.reload()  # the switches show what is saved
+        self._save_switched()
 
     # ............................................................... zones
 
-    FIRST_FIELD = {"profile": "#p-pregnant", "zones": "#x-zone", "rules": "#s-spacing_days",
-                   "theme": "#theme-select"}
+    FIRST_FIELD = sections.tab_focus(SECTION)
 
     @guard
     def action_tab(self, tab: str) -> None:
@@ -270,20 +285,22 @@ class SettingsScreen(Screen):
             if until < self.app.planner.today:
                 err.show(f"until {until.isoformat()} is already past")
                 return
-        try:
-            self.app.planner.exclude(zone, reason, until)
-        except BadInput as e:
-            err.show(str(e))
-            return
-        except StoreError as e:
-            self._store_error(e)
-            return
-        self.query_one("#x-zone", Select).clear()
-        self.query_one("#x-reason", Select).clear()
-        self.query_one("#x-until", Input).value = ""
-        self.app.notify(f"{zone} excluded ({reason})", title="Zones")
-        self.refresh_data()
-        self._changed()
+
+        def excluded(_profile) -> None:
+            self.query_one("#x-zone", Select).clear()
+            self.query_one("#x-reason", Select).clear()
+            self.query_one("#x-until", Input).value = ""
+            self.app.notify(f"{zone} excluded ({reason})", title="Zones")
+            self._save_switched()
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, BadInput):
+                err.show(str(exc))
+            else:
+                self.app.notify_error(exc)
+            self._save_switched()
+
+        self.write(lambda p: p.exclude(zone, reason, until), excluded, refused)
 
     @guard
     def action_remove_exclusion(self) -> None:
@@ -291,17 +308,12 @@ class SettingsScreen(Screen):
         if self.query_one("#settings-tabs", TabbedContent).active != "zones" or zone is None:
             self.app.notify("No excluded zone selected (Zones tab).", severity="warning")
             return
-        try:
-            self.app.planner.include(zone)
-        except BadInput as e:
-            self.app.notify(str(e), severity="error", markup=False)
-            return
-        except StoreError as e:
-            self._store_error(e)
-            return
-        self.app.notify(f"{zone} is included again", title="Zones")
-        self.refresh_data()
-        self._changed()
+
+        def included(_profile) -> None:
+            self.app.notify(f"{zone} is included again", title="Zones")
+            self._save_switched()
+
+        self.write(lambda p: p.include(zone), included, self._switch_failed)
 
     # ............................................................... rules
 
@@ -333,6 +345,8 @@ class SettingsScreen(Screen):
         if tabs.active != "rules":
             self.action_tab("rules")
             return
+        if self.saving:
+            return
         for key in RANGES:
             self.query_one(f"#err-{key}", FieldError).clear()
         self.query_one("#err-rules", FieldError).clear()
@@ -349,46 +363,38 @@ class SettingsScreen(Screen):
                 continue
             if value == getattr(current, key):
                 continue
-            try:
-                apply_settings(current, {key: value})
-            except SettingsError:
-                if rng.low <= value <= rng.high:
-                    changes[key] = value  # a cross-field problem at most: checked below
-                    continue
+            if not rng.low <= value <= rng.high:  # the range each field shows beside it
                 errors[key] = (f"{label}: {value} is outside the allowed range "
                                f"{rng.low}–{rng.high}; rules may only be made stricter "
                                "than the defaults")
                 continue
             changes[key] = value
-        if not errors and changes:
-            try:
-                apply_settings(current, changes)
-            except SettingsError as e:
-                key = "cadence_days" if "cadence" in str(e) else None
-                if key:
-                    errors[key] = str(e)
-                else:
-                    errors["rules"] = str(e)
         if show_errors(self, errors):
-            first = next(iter(errors))
-            if first in RANGES:
-                self.query_one(f"#s-{first}", Input).focus()
+            self._focus_rule(next(iter(errors)))
             return
         if not changes:
             self.app.notify("Nothing changed.", title="Rules")
             return
-        try:
-            self.app.planner.set_settings(**changes)
-        except BadInput as e:
-            self.query_one("#err-rules", FieldError).show(str(e))
-            return
-        except StoreError as e:
-            self._store_error(e)
-            return
-        names = ", ".join(f"{RULE_LABELS[k].lower()} {v}" for k, v in changes.items())
-        self.app.notify(f"Saved: {names}", title="Rules")
-        self._changed()
-        self.refresh_data()
+
+        def saved(_settings) -> None:
+            names = ", ".join(f"{RULE_LABELS[k].lower()} {v}" for k, v in changes.items())
+            self.app.notify(f"Saved: {names}", title="Rules")
+            self._save_switched()
+
+        def refused(exc: BaseException) -> None:  # values that do not go together
+            if isinstance(exc, BadInput):
+                field = exc.field if exc.field in RANGES else "rules"
+                show_errors(self, {field: str(exc)})
+                self._focus_rule(field)
+            else:
+                self.app.notify_error(exc)
+            self._save_switched()
+
+        self.write(lambda p: p.set_settings(**changes), saved, refused)
+
+    def _focus_rule(self, key: str) -> None:
+        if key in RANGES:
+            self.query_one(f"#s-{key}", Input).focus()
 
     # ............................................................... theme
 
@@ -397,17 +403,16 @@ class SettingsScreen(Screen):
     def _theme_changed(self, event: Select.Changed) -> None:
         if not isinstance(event.value, str):
             return
-        if event.value == self.app.planner.settings().theme:
-            self.app.theme = event.value
-            return
         self.app.theme = event.value
-        try:
-            self.app.planner.set_settings(theme=event.value)
-        except BadInput as e:
-            self.app.notify(str(e), severity="error", markup=False)
+        if self._pending_theme is None and event.value == self.app.planner.settings().theme:
             return
-        except StoreError as e:
-            self._store_error(e)
-            return
-        self.app.notify(f"Theme: {event.value}", title="Settings")
-        self._changed()
+        self._pending_theme = event.value
+        self._save_switched()
+
+
+def _pane(tab_id: str) -> TabPane:
+    """The tab of the registry's Settings section with that id."""
+    return TabPane(sections.tab_title(SECTION, tab_id), id=tab_id)
+
+
+__all__ = ["SettingsScreen", "RULE_LABELS"]

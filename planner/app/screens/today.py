@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.service.planner import BadInput, Refused
-from planner.store.errors import StoreError
-
-from planner.app.screens.section import RefreshOnResume
-
-from planner.app.widgets.choice import Choice, ChoiceScreen
+from planner.app import sections
+from planner.app.base import AppModalScreen, AppScreen
+from planner.app.screens.section import ShowsJournal
+from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.reasons import ReasonsList, reason_until
-
-SEARCH_DAYS = 400
+from planner.app.writes import Writes
+from planner.service.planner import Refused
+from planner.store.errors import StoreError
 
 
 def long_date(d: date) -> str:
@@ -31,34 +29,22 @@ def short_date(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
 
 
-def first_allowed_for(planner, start: date, minutes: int, exclude: str | None = None
-                      ) -> date | None:
-    """The first date >= start on which a session of `minutes` is allowed (None: none soon)."""
-    eng = planner.engine()
-    d = max(start, planner.today)
-    for _ in range(SEARCH_DAYS):
-        v = eng.check(d, minutes, exclude=exclude)
-        if v.allowed:
-            return d
-        non_duration = [r for r in v.reasons if r.rule != "duration"]
-        if non_duration and v.earliest is None:
-            return None
-        if non_duration and v.earliest and v.earliest > d:
-            d = v.earliest
-        else:
-            d += timedelta(days=1)
-    return None
-
-
 class Section(Vertical):
-    """A titled block of the Today screen."""
+    """A titled block of the Today screen that holds several widgets."""
 
     def __init__(self, title: str, *children, **kwargs) -> None:
         super().__init__(*children, **kwargs)
         self.border_title = title
 
 
-class TodayScreen(RefreshOnResume, Screen):
+def _card(title: str, *, id: str) -> Static:
+    """A titled block of the Today screen that holds one text."""
+    card = Static("", id=id, classes="card", markup=False)
+    card.border_title = title
+    return card
+
+
+class TodayScreen(Writes, ShowsJournal, AppScreen):
     """The landing section."""
 
     TITLE = "Today"
@@ -76,20 +62,21 @@ class TodayScreen(RefreshOnResume, Screen):
 
     def compose(self) -> ComposeResult:
         # Widgets are made and filled before they are mounted, so the first frame
-        # already shows today's data without a second layout pass.
+        # already shows today's data without a second layout pass. A card with one text
+        # is that text with a border (one widget fewer to style and lay out at start-up).
         w = self._widgets = {
             "today-status": Static("", id="today-status", markup=False),
             "today-reasons": ReasonsList(id="today-reasons"),
-            "today-plan": Static("", id="today-plan", markup=False),
-            "today-plan-reasons": ReasonsList(id="today-plan-reasons"),
-            "today-streaks": Static("", id="today-streaks", markup=False),
-            "today-advice": Static("", id="today-advice", markup=False),
+            "today-plan": _card("Next plan", id="today-plan"),
+            "today-streaks": _card("Streaks", id="today-streaks"),
+            "today-advice": _card("Advice", id="today-advice"),
             "today-verdict": Section("Today", id="today-verdict", classes="card"),
         }
         self._load_error: StoreError | None = None
         start = self.app.start_answers()
         self._from_cache = start is not None
         try:
+            self.loaded()  # stored answers are those of the file as it is now
             self.refresh_data(start[0] if start is not None else None)
         except StoreError as exc:
             self._load_error = exc
@@ -98,15 +85,10 @@ class TodayScreen(RefreshOnResume, Screen):
             with w["today-verdict"]:
                 yield w["today-status"]
                 yield w["today-reasons"]
-            with Section("Next plan", id="today-next", classes="card"):
-                yield w["today-plan"]
-                yield w["today-plan-reasons"]
-            with Section("Streaks", id="today-streak-card", classes="card"):
-                yield w["today-streaks"]
-            with Section("Advice", id="today-advice-card", classes="card"):
-                yield w["today-advice"]
-            yield Static("t Today · p Plan · r Routines · j Journal · h History · "
-                         ", Settings · ? Help", id="today-sections", classes="muted",
+            yield w["today-plan"]
+            yield w["today-streaks"]
+            yield w["today-advice"]
+            yield Static(sections.hint_line(), id="today-sections", classes="muted",
                          markup=False)
         yield Footer()
 
@@ -115,11 +97,10 @@ class TodayScreen(RefreshOnResume, Screen):
 
     def on_mount(self) -> None:
         self.sub_title = long_date(self.app.today)
-        self._fresh = True
         if self._load_error is not None:
             self.app.show_store_error(self._load_error)
         elif self._from_cache:  # drawn from the stored answers: now load the records
-            self.call_after_refresh(self.safe_refresh)
+            self.call_after_refresh(self.reload)
         else:
             self.call_after_refresh(self._ask_missed)
 
@@ -172,13 +153,11 @@ class TodayScreen(RefreshOnResume, Screen):
 
     def _show_plan(self, view) -> None:
         plan_w = self._w("today-plan")
-        plan_reasons = self._w("today-plan-reasons")
         np = view.next_plan
         if np is None:
             plan_w.update(Content.assemble(
                 "No plan yet.", ("  n plans the next allowed day · p opens the calendar",
                                  "$text-muted")))
-            plan_reasons.display = False
             return
         p = np.plan
         routine = f" · {p.routine}" if p.routine else ""
@@ -193,7 +172,6 @@ class TodayScreen(RefreshOnResume, Screen):
             plan_w.update(Content.assemble(
                 ("! ", "bold $error"), head, ("  blocked", "bold $error"), f" by {why}",
                 ("\n  m moves it to the earliest allowed date", "$text-muted")))
-        plan_reasons.display = False
 
     def _show_streak(self, s) -> None:
         if s.days_until_break is None or s.sessions_current == 0:
@@ -219,12 +197,14 @@ class TodayScreen(RefreshOnResume, Screen):
         it did not happen. "Later" (esc) asks again the next time the app starts."""
         app = self.app
         view = getattr(self, "_view", None)
-        if (view is None or app.screen is not self or app._blocked()
+        if (view is None or app.screen is not self or app.sections_locked()
                 or app.asking_missed):
             return
-        pending = [p for p in view.missed_plans if p.id not in app.missed_later]
+        pending = [p for p in view.missed_plans if p.id not in app.missed_asked]
         if not pending:
             return
+        from planner.app.widgets.choice import Choice, ChoiceScreen
+
         plan = pending[0]
         app.asking_missed = True
         routine = f" with routine {plan.routine}" if plan.routine else ""
@@ -235,21 +215,35 @@ class TodayScreen(RefreshOnResume, Screen):
             "about it again.",
         ]
 
-        def answered(choice: str | None) -> None:
+        def asked(_result=None) -> None:  # the answer is saved (or not): the next one
             app.asking_missed = False
+            self.call_after_refresh(self._ask_missed)
+
+        def failed(exc: BaseException) -> None:
+            app.notify_error(exc)
+            asked()
+
+        def logged(result) -> None:
+            self._tell_logged(plan, result)
+            asked()
+
+        def said_missed(_plan) -> None:
+            app.notify(f"The plan for {short_date(plan.date)} stays listed as missed.",
+                       title="Plan")
+            asked()
+
+        def answered(choice: str | None) -> None:
+            app.missed_asked.add(plan.id)  # answered in this run: not asked again
             if choice == "log":
-                self._log_missed(plan)
+                started = self.write(lambda p: p.log_session(plan.date, plan.minutes,
+                                                             routine=plan.routine),
+                                     logged, failed)
             elif choice == "missed":
-                try:
-                    app.planner.confirm_missed(plan.id)
-                except (BadInput, Refused, StoreError) as exc:
-                    app.notify_error(exc)
-                else:
-                    app.notify(f"The plan for {short_date(plan.date)} stays listed as missed.",
-                               title="Plan")
-            else:
-                app.missed_later.add(plan.id)
-            app.data_changed()
+                started = self.write(lambda p: p.confirm_missed(plan.id), said_missed, failed)
+            else:  # later: asked again at the next start
+                started = False
+            if not started:
+                asked()
 
         app.push_screen(ChoiceScreen(
             f"Your plan for {short_date(plan.date)} ({plan.minutes} min) has passed with no "
@@ -258,13 +252,7 @@ class TodayScreen(RefreshOnResume, Screen):
              Choice("missed", "It did not happen", "n", "warning"),
              Choice("later", "Ask me later", "escape")], cancel="later"), answered)
 
-    def _log_missed(self, plan) -> None:
-        app = self.app
-        try:
-            logged = app.planner.log_session(plan.date, plan.minutes, routine=plan.routine)
-        except (BadInput, Refused, StoreError) as exc:
-            app.notify_error(exc)
-            return
+    def _tell_logged(self, plan, logged) -> None:
         lines = [f"Session of {short_date(plan.date)} logged ({plan.minutes} min); the plan "
                  "is carried out."]
         severity = "information"
@@ -276,7 +264,7 @@ class TodayScreen(RefreshOnResume, Screen):
             severity = "warning"
             lines.append(f"The session of {s.date.isoformat()} now breaks a rule: " + ", ".join(
                 dict.fromkeys(r.rule for r in s.violations)))
-        app.notify("\n".join(lines), title="Journal", severity=severity, timeout=8)
+        self.app.notify("\n".join(lines), title="Journal", severity=severity, timeout=8)
 
     # ------------------------------------------------------------ actions
 
@@ -313,48 +301,46 @@ class TodayScreen(RefreshOnResume, Screen):
     def action_move_plan(self) -> None:
         planner = self.app.planner
         try:
-            view = planner.today_view()
-            np = view.next_plan
+            np = planner.today_view().next_plan
             if np is None:
                 self.app.notify("There is no plan to move.", severity="warning")
                 return
-            if np.verdict.allowed:
+            if np.verdict is None or np.verdict.allowed:  # an upcoming plan has a verdict
                 self.app.notify(f"The plan on {np.plan.date.isoformat()} is allowed; "
                                 "nothing to move.")
                 return
-            target = first_allowed_for(planner, np.plan.date, np.plan.minutes,
-                                       exclude=np.plan.id)
-            if target is None:
-                self.app.notify("No allowed date found: a hold must be resolved first.",
-                                severity="warning")
-                return
-            planner.move_plan(np.plan.id, target)
-        except (Refused, BadInput, StoreError) as exc:
-            self.app.notify_error(exc)
+            target = planner.first_allowed(np.plan.date, np.plan.minutes, exclude=np.plan.id)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
             return
-        self.app.notify(f"Plan moved to {short_date(target)}.")
-        self.app.data_changed()
+        if target is None:
+            self.app.notify("No allowed date found: a hold must be resolved first.",
+                            severity="warning")
+            return
+        self.write(lambda p: p.move_plan(np.plan.id, target),
+                   lambda _pv: self.app.notify(f"Plan moved to {short_date(target)}."))
 
     def action_plan_next(self) -> None:
         planner = self.app.planner
         try:
-            cap = planner.engine().cap(planner.today)
-            minutes = min(10, cap)
-            target = first_allowed_for(planner, planner.today, minutes)
-            if target is None:
-                self.app.notify("No allowed date found: a hold must be resolved first.",
-                                severity="warning")
-                return
-            pv = planner.plan(target, minutes)
-        except (Refused, BadInput, StoreError) as exc:
-            self.app.notify_error(exc)
+            minutes = min(10, planner.engine().cap(planner.today))
+            target = planner.first_allowed(planner.today, minutes)
+        except StoreError as exc:
+            self.app.show_store_error(exc)
             return
-        self.app.notify(f"Planned {pv.plan.minutes} minutes on {short_date(target)}.")
-        self.app.data_changed()
+        if target is None:
+            self.app.notify("No allowed date found: a hold must be resolved first.",
+                            severity="warning")
+            return
+        self.write(lambda p: p.plan(target, minutes),
+                   lambda pv: self.app.notify(
+                       f"Planned {pv.plan.minutes} minutes on {short_date(target)}."))
 
 
-class RoutinePickerScreen(ModalScreen):
+class RoutinePickerScreen(AppModalScreen):
     """Choose the routine for a session that starts now."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape", "dismiss_picker", "Cancel")]
 
@@ -398,5 +384,4 @@ class RoutinePickerScreen(ModalScreen):
         self.dismiss(None)
 
 
-__all__ = ["TodayScreen", "RoutinePickerScreen", "first_allowed_for", "long_date",
-           "short_date"]
+__all__ = ["TodayScreen", "RoutinePickerScreen", "long_date", "short_date"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as _cal
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.binding import Binding
@@ -17,6 +18,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from planner.app.app import AcuplanApp
 
 CELL = 5
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -77,6 +83,8 @@ def legend_content() -> Content:
 
 
 class MonthCalendar(Widget, can_focus=True):
+    if TYPE_CHECKING:
+        app = getters.app(AcuplanApp)
     """Shows one month (42 cells, Monday first); the cursor may move across months."""
 
     BINDINGS = [
@@ -91,7 +99,7 @@ class MonthCalendar(Widget, can_focus=True):
     class Moved(Message):
         """The cursor is on a new day (or the data under it changed)."""
 
-        def __init__(self, calendar: "MonthCalendar", day: date) -> None:
+        def __init__(self, calendar: MonthCalendar, day: date) -> None:
             super().__init__()
             self.calendar = calendar
             self.day = day

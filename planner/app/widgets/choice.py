@@ -7,7 +7,8 @@ paragraphs are plain text, never markup.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Literal, NamedTuple
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,11 +22,14 @@ def _key_words(key: str) -> str:
     return {"escape": "esc", "enter": "enter"}.get(key, key)
 
 
+ButtonVariant = Literal["default", "primary", "success", "warning", "error"]
+
+
 class Choice(NamedTuple):
     value: str
     label: str
     key: str
-    variant: str = "default"
+    variant: ButtonVariant = "default"
 
 
 class ChoiceScreen(ModalScreen[str | None]):

@@ -1,0 +1,114 @@
+"""The form for a product use, a procedure or an injectable, and what it does to sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, Select, Static
+
+from planner.app.forms.dialogs import FieldError, MessageScreen, guard, note_error, parse_day
+from planner.app.forms.notices import marked_paragraphs
+from planner.app.forms.submit import SubmitForm, form_row
+from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS, PRODUCT_KINDS
+
+ACTIVITY = {
+    # table: (word, kinds)
+    "products": ("product", PRODUCT_KINDS),
+    "procedures": ("procedure", PROCEDURE_KINDS),
+    "injectables": ("injectable", INJECTABLE_KINDS),
+}
+
+
+class ActivityFormScreen(SubmitForm):
+    """A product use, procedure or injectable, new or edited; shows its effect on sessions."""
+
+    def __init__(self, table: str, record: dict | None = None) -> None:
+        if table not in ACTIVITY:
+            raise ValueError(f"unknown activity table {table!r}")
+        super().__init__()
+        self.table = table
+        self.record = dict(record) if record else None
+
+    def compose(self) -> ComposeResult:
+        word, kinds = ACTIVITY[self.table]
+        rec = self.record or {}
+        kind = rec.get("kind") if rec.get("kind") in kinds else kinds[0]
+        with Vertical(classes="rec-dialog rec-form rec-small", id="activity-form"):
+            yield Static(Content(f"{'Edit' if self.record else 'New'} {word}"),
+                         classes="rec-dialog-title")
+            with VerticalScroll(classes="rec-form-body"):
+                yield form_row("Kind", Select([(k, k) for k in kinds], allow_blank=False,
+                                              value=kind, id="f-kind", compact=True))
+                yield FieldError(id="err-kind")
+                yield form_row("Date", Input(rec.get("date") or self.app.planner.today.isoformat(),
+                                             id="f-date", max_length=10, classes="rec-date",
+                                             compact=True),
+                               hint=Static("YYYY-MM-DD, not in the future", classes="rec-hint"))
+                yield FieldError(id="err-date")
+                yield form_row("Note", Input(rec.get("note") or "", id="f-note",
+                                             placeholder="product name, clinic, …", compact=True))
+                yield FieldError(id="err-note")
+            yield FieldError(id="err-form")
+            yield self.buttons()
+
+    @guard
+    def on_mount(self) -> None:
+        self.query_one("#f-kind", Select).focus()
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        _, kinds = ACTIVITY[self.table]
+        values: dict[str, Any] = {"kind": self.query_one("#f-kind", Select).value,
+                                  "note": self.query_one("#f-note", Input).value}
+        errors: dict[str, str] = {}
+        if values["kind"] not in kinds:
+            errors["kind"] = f"choose one of: {', '.join(kinds)}"
+        try:
+            values["day"] = parse_day(self.query_one("#f-date", Input).value,
+                                      today=self.app.planner.today)
+        except ValueError as e:
+            errors["date"] = str(e)
+        if why := note_error(values["note"]):
+            errors["note"] = why
+        return values, errors
+
+    def save(self, planner, values: dict[str, Any]):
+        word, _ = ACTIVITY[self.table]
+        kind, day, note = values["kind"], values["day"], values["note"]
+        if self.record:
+            logged = planner.edit_exposure(self.record["id"], kind=kind, day=day, note=note)
+        else:
+            logged = getattr(planner, f"log_{word}")(kind, day, note)
+        return logged, activity_impact(planner, self.table, day)
+
+    def saved(self, result, values: dict[str, Any]) -> None:
+        logged, impact = result
+        word, _ = ACTIVITY[self.table]
+        kind, day, note = values["kind"], values["day"], values["note"]
+        saved = {"id": logged.id, "kind": kind, "date": day.isoformat(), "note": note}
+        self.tell_and_close(
+            MessageScreen(f"{word.capitalize()} saved: {kind} on {day.isoformat()}",
+                          impact + marked_paragraphs(logged.marked), "info"), saved)
+
+
+def activity_impact(planner, table: str, day: date) -> list[str]:
+    """Plain words on what a product/procedure/injectable on `day` does to sessions."""
+    word, _ = ACTIVITY[table]
+    reason = planner.exposure_wait(table, day)
+    out = []
+    if reason is not None and reason.until is not None:
+        out.append(f"No session before {reason.until.isoformat()} "
+                   f"({reason.rule}: {reason.message}).")
+    else:
+        out.append(f"This {word} does not block a session today.")
+    for pv in planner.plan_views():
+        if not pv.verdict.allowed:
+            out.append(f"Your plan on {pv.plan.date.isoformat()} is now blocked — move it "
+                       "from the Plan screen (p).")
+    return out
+
+
+__all__ = ["ActivityFormScreen", "ACTIVITY", "activity_impact"]
