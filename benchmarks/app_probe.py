@@ -40,10 +40,9 @@ def main() -> int:
     else:
         from datetime import date
 
+        import planner.app.app as app_module
         from planner.app.app import AcuplanApp
         from planner.app.screens.today import TodayScreen
-
-        import planner.app.app as app_module
 
         here = Path(app_module.__file__).parent
 

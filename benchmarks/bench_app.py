@@ -20,7 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    PY, ROOT, TODAY, Row, env, interleaved, journal_copy, median, print_rows, run_once,
+    PY,
+    ROOT,
+    TODAY,
+    Row,
+    env,
+    interleaved,
+    journal_copy,
+    median,
+    print_rows,
+    run_once,
 )
 
 PROBE = str(ROOT / "benchmarks" / "app_probe.py")

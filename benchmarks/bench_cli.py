@@ -26,7 +26,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402
-    PY, TODAY, YESTERDAY, Row, env, interleaved, journal_copy, median, print_rows, run_once, timed,
+    PY,
+    TODAY,
+    YESTERDAY,
+    Row,
+    env,
+    interleaved,
+    journal_copy,
+    median,
+    print_rows,
+    run_once,
+    timed,
 )
 
 FLOOR_CODE = "import tinydb, json, sys; json.loads(open(sys.argv[1], 'rb').read())"

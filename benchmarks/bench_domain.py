@@ -22,8 +22,8 @@ TODAY = date(2026, 12, 1)
 
 
 def rows(years: float, rounds: int) -> list[Row]:
-    from planner.service.tables import state_from
     from planner.service.planner import Planner
+    from planner.service.tables import state_from
     from planner.store import Journal
 
     path = journal_copy(years, f"domain-{years:g}")

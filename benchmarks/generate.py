@@ -28,7 +28,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from planner.domain.vocabulary import (  # noqa: E402
-    FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS, PRODUCT_KINDS, ZONES,
+    FLAGS,
+    INJECTABLE_KINDS,
+    PAUSE_REASONS,
+    PROCEDURE_KINDS,
+    PRODUCT_KINDS,
+    ZONES,
 )
 
 DEFAULT_TODAY = date(2026, 12, 1)
@@ -59,7 +64,7 @@ def make_tables(years: float, *, seed: int = 1, today: date = DEFAULT_TODAY) -> 
 
     # pauses first: sessions avoid them
     pauses = []
-    for y in range(max(1, round(years * 2))):
+    for _ in range(max(1, round(years * 2))):
         s = start + timedelta(days=rng.randrange(days))
         e = s + timedelta(days=rng.randint(2, 9))
         if e >= today:

@@ -10,32 +10,58 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, cast
 
 from planner.domain.advice import advice_for
 from planner.domain.classify import red_flag_advice
 from planner.domain.models import (
-    OUTCOMES, Exclusion, History, Pause, Plan, Profile, Reason, Session, Settings, SkinRecord,
-    from_doc, to_doc,
+    OUTCOMES,
+    Exclusion,
+    History,
+    Outcome,
+    Pause,
+    Plan,
+    Profile,
+    Reason,
+    Session,
+    Settings,
+    SkinRecord,
+    from_doc,
+    to_doc,
 )
 from planner.domain.rules import MIN_MINUTES, Engine, Verdict
 from planner.domain.settings_rules import SettingsError, apply_settings
 from planner.domain.streaks import StreakInfo, compute_streaks
-from planner.domain.values import frozen, replace
+from planner.domain.values import Value, replace
 from planner.domain.vocabulary import (
-    EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
-    PRODUCT_KINDS, ZONES,
+    EXCLUSION_REASONS,
+    FLAGS,
+    INJECTABLE_KINDS,
+    PAUSE_REASONS,
+    PROCEDURE_KINDS,
+    PRODUCT_KINDS,
+    ZONES,
+    class_rank,
 )
-from operator import attrgetter
-from planner.domain.vocabulary import class_rank
-from planner.service.tables import TABLES, TYPE_OF_TABLE, BadRecord, Records, doc_of, record_type, state_from
+from planner.service.tables import (
+    TABLES,
+    TYPE_OF_TABLE,
+    BadRecord,
+    Records,
+    doc_of,
+    record_type,
+    state_from,
+)
 from planner.store.errors import BadRecordInJournal
 
 MAX_LOG_MINUTES = 180
 NOTE_LIMIT = 2000
+FIRST_ALLOWED_SEARCH_DAYS = 400  # how far `first_allowed` looks for an allowed date
 SEVERE_RANK = class_rank("severe")
 _ROUTINE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
@@ -54,7 +80,12 @@ def _gc_paused() -> Iterator[None]:
 
 
 class BadInput(ValueError):
-    """Input the program cannot accept (exit 2). The message names what is accepted."""
+    """Input the program cannot accept (exit 2). The message names what is accepted;
+    `field`, when known, names the input it is about (e.g. the setting refused)."""
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class Refused(Exception):
@@ -105,8 +136,7 @@ class _Keep:
 KEEP: Any = _Keep()
 
 
-@frozen
-class PlanView:
+class PlanView(Value, frozen=True):
     """A plan and its state: `open` (re-checked: `verdict`), `done` (carried out by a
     session) or `missed` (its day passed with no session); past plans have no verdict."""
 
@@ -132,8 +162,7 @@ class PlanView:
         return doc
 
 
-@frozen
-class TodayView:
+class TodayView(Value, frozen=True):
     today: date
     verdict: Verdict
     next_plan: PlanView | None
@@ -156,8 +185,7 @@ class TodayView:
         }
 
 
-@frozen
-class DayView:
+class DayView(Value, frozen=True):
     """One calendar cell: allowed / blocked / planned / done, and why."""
 
     date: date
@@ -168,8 +196,7 @@ class DayView:
     sessions: tuple[Session, ...]
 
 
-@frozen
-class SkinResult:
+class SkinResult(Value, frozen=True):
     record: SkinRecord
     cls: str
     advice: tuple[str, ...]
@@ -182,8 +209,7 @@ class SkinResult:
         return self.record.id
 
 
-@frozen
-class Logged:
+class Logged(Value, frozen=True):
     """A record as the journal now holds it, and what the change did to other sessions."""
 
     record: Any
@@ -196,8 +222,7 @@ class Logged:
         return self.record.id
 
 
-@frozen
-class RoutineFit:
+class RoutineFit(Value, frozen=True):
     """A routine as this profile may do it on a day: what it leaves out, and whether what
     is left still lasts the 5-minute minimum (SPEC §3: refused with that reason)."""
 
@@ -205,6 +230,34 @@ class RoutineFit:
     dropped: tuple
     fits: bool
     reasons: tuple[Reason, ...]
+
+
+class PreparedSession(Value, frozen=True):
+    """A routine as a session started today runs it (`Planner.prepare_session`): the steps
+    the profile allows, trimmed (whole repetitions) to today's cap."""
+
+    routine: Any           # planner.domain.routine.Routine, with the kept steps
+    steps: tuple
+    dropped: tuple         # (what, why) for every step left out or shortened
+    cap: int               # today's cap in minutes
+    points: dict           # the point catalog, to name the steps
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(s.total_seconds for s in self.steps)
+
+    @property
+    def minutes(self) -> int:
+        """What the session is checked against (`start_check`): whole minutes, at least 1."""
+        return max(1, -(-self.total_seconds // 60))
+
+
+def step_label(step, points) -> str:
+    """How a step is named to the user: its point ("LI4 (Hegu)"), else technique · zone."""
+    if step.point:
+        p = points.get(step.point)
+        return p.label if p else step.point
+    return f"{step.technique} · {step.zone}"
 
 
 def _day_status(sessions: tuple[Session, ...], plans: tuple[PlanView, ...],
@@ -231,7 +284,7 @@ class Planner:
         self.today = today
         self._cache: tuple[Any, Records, Engine] | None = None
 
-    def on(self, day: date) -> "Planner":
+    def on(self, day: date) -> Planner:
         """The same journal seen from another day; the records already loaded are shared."""
         other = Planner(self.journal, day)
         if self._cache is not None:
@@ -268,8 +321,7 @@ class Planner:
         sig = self.journal.signature()
         if self._cache is None or self._cache[0] != sig:
             with _gc_paused():
-                snap = self.journal.snapshot()
-                st = self._state_of(lambda t: snap.get(t, []))
+                st = self._state_of(self.journal)  # typed, straight from the file's bytes
                 eng = Engine(st.history, st.settings, self.today)
                 self._cache = (sig, replace(st, history=eng.history), eng)
         return self._cache[1], self._cache[2]
@@ -325,6 +377,48 @@ class Planner:
         eng = self.engine()
         d = eng.earliest(self.today)
         return d, eng.cap(d or self.today)
+
+    def first_allowed(self, start: date, minutes: int, exclude: str | None = None
+                      ) -> date | None:
+        """The first date on or after `start` (and today) on which a session of `minutes`
+        is allowed; `exclude` leaves out a plan (the one being moved). None: no such date
+        within FIRST_ALLOWED_SEARCH_DAYS, or a hold must be resolved first."""
+        eng = self.engine()
+        d = max(start, self.today)
+        for _ in range(FIRST_ALLOWED_SEARCH_DAYS):
+            v = eng.check(d, minutes, exclude=exclude)
+            if v.allowed:
+                return d
+            non_duration = [r for r in v.reasons if r.rule != "duration"]
+            if non_duration and v.earliest is None:
+                return None
+            if non_duration and v.earliest and v.earliest > d:
+                d = v.earliest
+            else:
+                d += timedelta(days=1)
+        return None
+
+    def checkin_on(self, day: date) -> dict | None:
+        """The check-in of `day` as stored, to edit (one per date, SPEC §1); None if none."""
+        same = [r for r in self.state().history.skin if r.kind == "checkin" and r.date == day]
+        if not same:
+            return None
+        try:
+            return dict(self.find(same[-1].id)[1])
+        except BadInput:
+            return None
+
+    def exposure_wait(self, table: str, day: date) -> Reason | None:
+        """What a product use, procedure or injectable (`table`) on `day` asks of sessions
+        from that day (or today, if later) on: the rule's reason with its end, or None."""
+        waits = {"products": "product_blackout", "procedures": "procedure_wait",
+                 "injectables": "injectable_wait"}
+        choose(table, waits, "exposure table")
+        return getattr(self.engine(), waits[table])(max(day, self.today))
+
+    def open_hold_ids(self) -> frozenset[str]:
+        """The ids of the skin records whose hold is open (see `open_holds`)."""
+        return frozenset(r.id for r in self.engine().unresolved_holds())
 
     def month(self, year: int, month: int) -> list[DayView]:
         """The 42 cells of a Monday-first month grid."""
@@ -398,7 +492,7 @@ class Planner:
         return replace(st, history=eng.history), eng
 
     @contextmanager
-    def _change(self, *, lifts_holds: bool = False) -> Iterator["_Work"]:
+    def _change(self, *, lifts_holds: bool = False) -> Iterator[_Work]:
         """One checked change: yields the state before it; on leaving, the state after it
         is rebuilt and re-checked (open holds stay open unless `resolve` lifted them), and
         the sessions whose derived violations changed are put in `work.marked`."""
@@ -508,7 +602,8 @@ class Planner:
         note = check_note(note)
         check_routine_id(routine)
         with self._change() as w:
-            s = Session(id="", date=day, minutes=minutes, routine=routine, outcome=outcome,
+            s = Session(id="", date=day, minutes=minutes, routine=routine,
+                        outcome=cast(Outcome, outcome),
                         note=note, logged=w.stamp)
             doc = doc_of(s)
             del doc["id"]
@@ -687,7 +782,7 @@ class Planner:
                                    "to resolve")
                 if not _is_open_hold(r):
                     raise BadInput(f"record {r.id} was already resolved on "
-                                   f"{r.resolved_on.isoformat()}")
+                                   f"{r.resolved_on}")
                 if r.date > day:
                     raise BadInput(f"record {r.id} is dated {r.date.isoformat()}, after "
                                    f"{day.isoformat()}; a hold is resolved on or after the "
@@ -761,7 +856,8 @@ class Planner:
         allowed = set(to_doc(Profile())) - {"exclusions"}
         for k, v in changes.items():
             if k not in allowed:
-                raise BadInput(f"unknown profile field {k!r}; accepted: {', '.join(sorted(allowed))}")
+                raise BadInput(f"unknown profile field {k!r}; "
+                               f"accepted: {', '.join(sorted(allowed))}")
             if not isinstance(v, bool):
                 raise BadInput(f"{k} must be yes or no")
         with self._change() as w:
@@ -799,7 +895,7 @@ class Planner:
             try:
                 new = apply_settings(w.state.settings, changes)
             except SettingsError as e:
-                raise BadInput(str(e)) from None
+                raise BadInput(str(e), getattr(e, "field", None)) from None
             w.tx.set_single("settings", to_doc(new))
         return new
 
@@ -837,6 +933,66 @@ class Planner:
                     f"{left // 60} min {left % 60:02d} s, under the 5-minute minimum "
                     "(build one that fits with `acuplan routines build`)"), None))
         return RoutineFit(trimmed, tuple(dropped), fits, tuple(reasons))
+
+    def prepare_session(self, routine) -> PreparedSession:
+        """The routine (a library Routine) as a session today runs it: the steps a profile
+        caution or an excluded zone leaves out are dropped, then steps are kept in order
+        while they fit today's cap; the first that does not is shortened to the whole
+        repetitions that fit, or left out. Every change is named in `dropped`."""
+        from planner.domain.builder import filter_routine_for_profile
+
+        points = dict(getattr(self.library(), "points", {}) or {})
+        filtered, left_out = filter_routine_for_profile(routine, self.profile(), self.today,
+                                                        points)
+        drops = [(d.what, d.reason) for d in left_out]
+        cap = self.engine().cap(self.today)
+        budget = cap * 60
+        kept = []
+        used = 0
+        for step in filtered.steps:
+            if used + step.total_seconds <= budget:
+                kept.append(step)
+                used += step.total_seconds
+                continue
+            reps = (budget - used) // step.seconds if step.seconds > 0 else 0
+            if reps >= 1:
+                kept.append(replace(step, repetitions=int(reps)))
+                used += step.seconds * int(reps)
+                drops.append((step_label(step, points),
+                              f"shortened to {int(reps)} of {step.repetitions} repetitions to "
+                              f"stay within today's {cap} minutes"))
+            else:
+                drops.append((step_label(step, points),
+                              f"left out to stay within today's {cap} minutes"))
+        return PreparedSession(replace(filtered, steps=tuple(kept)), tuple(kept), tuple(drops),
+                               cap, points)
+
+    def check_with_routine(self, day: date, minutes: int | None,
+                           routine_id: str | None) -> tuple[Verdict, RoutineFit | None]:
+        """`check`, and with a routine also its fit: a routine that no longer lasts the
+        5-minute minimum once trimmed for this profile adds its reasons (not allowed)."""
+        verdict = self.check(day, minutes)
+        if routine_id is None:
+            return verdict, None
+        fit = self.routine_fit(routine_id, day)
+        return (verdict if fit.fits else _with_reasons(verdict, fit.reasons)), fit
+
+    def build_routine(self, concerns: Iterable[str], techniques: Iterable[str],
+                      minutes: int | None, name: str | None = None) -> tuple[Any, int]:
+        """A routine built for this profile within today's cap (`minutes` defaults to the
+        cap); returns the builder's result and the cap. BadInput for an unknown word."""
+        from planner.domain import builder
+
+        cap = self.engine().cap(self.today)
+        profile = self.profile()
+        lib = self.library()
+        try:
+            result = builder.build_routine(lib, concerns, techniques,
+                                           cap if minutes is None else minutes, cap, profile,
+                                           self.today, name)
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+        return result, cap
 
     # -- data in
 
@@ -1063,4 +1219,5 @@ def _with_reasons(verdict: Verdict, reasons: tuple[Reason, ...]) -> Verdict:
 __all__ = [
     "Planner", "BadInput", "Refused", "PlanView", "TodayView", "DayView", "SkinResult",
     "Logged", "RoutineFit", "ImportProblems", "COMMANDS", "KEEP", "MIN_MINUTES",
+    "PreparedSession", "step_label",
 ]

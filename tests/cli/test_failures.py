@@ -6,8 +6,8 @@ import sys
 
 from click.testing import CliRunner
 
-from planner.service import planner as service
 from planner.cli.main import main
+from planner.service import planner as service
 
 
 def _invoke(journal_path, *args):

@@ -12,8 +12,15 @@ from hypothesis import strategies as st
 
 from planner.cli.main import main
 from planner.domain.vocabulary import (
-    CONCERNS, EXCLUSION_REASONS, FLAGS, INJECTABLE_KINDS, PAUSE_REASONS, PROCEDURE_KINDS,
-    PRODUCT_KINDS, TECHNIQUES, ZONES,
+    CONCERNS,
+    EXCLUSION_REASONS,
+    FLAGS,
+    INJECTABLE_KINDS,
+    PAUSE_REASONS,
+    PROCEDURE_KINDS,
+    PRODUCT_KINDS,
+    TECHNIQUES,
+    ZONES,
 )
 
 COMMANDS = [
@@ -50,8 +57,7 @@ token = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(cmd=st.sampled_from(COMMANDS), rest=st.lists(token, max_size=7),
        seed=st.lists(st.sampled_from([
            ["log", "session", "--date", "2026-11-24", "--minutes", "10"],

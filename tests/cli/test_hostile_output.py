@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 
 import pytest
-
-from planner.cli.output import _UNSAFE
 
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"
 HOSTILE = f"note {OSC52} \x9b31m \u202egnp.exe \x7f end"
 
+# SPEC §7: control characters (C0 but newline and tab, DEL, C1: Unicode's Cc) and the bidi
+# controls (Unicode's Bidi_Control property) must never reach the terminal raw.
+BIDI_CONTROLS = {"\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
+                 *map(chr, range(0x2066, 0x206A))}
+
 
 def _raw_in(text: str) -> bool:
-    return bool(_UNSAFE.search(text))
+    return any((unicodedata.category(c) == "Cc" and c not in "\n\t") or c in BIDI_CONTROLS
+               for c in text)
 
 
 def _hostile_journal(acu) -> None:

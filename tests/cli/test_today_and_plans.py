@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # ------------------------------------------------------------------ status
 
 def test_status_on_a_new_journal_is_one_line_and_writes_nothing(acu):

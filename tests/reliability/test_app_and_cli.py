@@ -47,8 +47,7 @@ async def _scenario(path: Path, rounds: int) -> dict:
         r = await asyncio.to_thread(run_cli, "log", "product", "retinoid", "--date",
                                     TODAY.isoformat(), db=path)
         assert r.returncode == 0, r.stderr
-        out["shown"] = await wait_for(pilot, lambda: "product-blackout" in reasons(),
-                                      timeout=15.0)
+        await wait_for(pilot, lambda: "product-blackout" in reasons(), tries=750)
 
         # 2. both write at once: command-line check-ins in a thread, app writes in its loop
         cli_results = []
@@ -62,10 +61,11 @@ async def _scenario(path: Path, rounds: int) -> dict:
         t = threading.Thread(target=cli_writer)
         t.start()
         for i in range(rounds):
+            # each app write while the command line's next process runs: after its i-th
+            await wait_for(pilot, lambda: len(cli_results) >= i, tries=750)  # noqa: B023
             app.planner.log_skin("reaction", TODAY, note=f"app-{i}")  # as the form's save does
             app.data_changed()
             await pilot.pause()
-            await asyncio.sleep(0.03)
         await pilot.press("n")  # "plan next" through the app's own key
         await pilot.pause()
         await asyncio.to_thread(t.join)
@@ -77,7 +77,7 @@ async def _scenario(path: Path, rounds: int) -> dict:
             notes = {r.note for r in app.planner.state().history.skin}
             return all(f"cli-{i}" in notes and f"app-{i}" in notes for i in range(rounds))
 
-        out["app_has_all"] = await wait_for(pilot, app_has_all, timeout=15.0)
+        await wait_for(pilot, app_has_all, tries=750)
         out["app_plans"] = len(app.planner.state().history.plans)
         out["screen"] = type(app.screen).__name__
         out["notes"] = list(app.notes)
@@ -96,11 +96,9 @@ def test_app_and_command_line_share_the_journal(tmp_path, figures):
     rounds = 6
     out = asyncio.run(_scenario(path, rounds))
 
-    assert out["shown"], "the app did not show the product the command line logged"
     assert out["cli_codes"] == [0] * rounds, out["cli_errors"]
     assert out["screen"] == "TodayScreen", out
     assert not any("busy" in n or "cannot" in n for n in out["notes"]), out["notes"]
-    assert out["app_has_all"], "the app's view misses a write"
 
     after = Planner(Journal(path), TODAY).state().history
     notes = [r.note for r in after.skin]

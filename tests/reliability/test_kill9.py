@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_support import FULL, HERE, child_env, generator, load_module, temp_files  # noqa: E402
 
@@ -81,6 +82,7 @@ def torture(tmp_path: Path, years: float, trials: int, seed: int) -> dict:
             pid_text, _, word = line.partition(" ")
             assert word == "ready", line
             pid = int(pid_text)
+            # the kill lands at a random point of the writes (seeded): the input, not a wait
             time.sleep(rng.uniform(0, 4 * per_write))
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -145,7 +147,8 @@ def check(result: dict, figures, label: str) -> None:
     figures(f"kill -9 torture, {label} ({result['records']:,} records): "
             f"{result['trials']} kills, {result['confirmed']} confirmed writes, "
             f"{o['unreadable']} unreadable, {o['wrong']} lost/wrong; file = confirmed state "
-            f"{o['confirmed state']}x, = confirmed + in-flight {o['confirmed + in-flight write']}x; "
+            f"{o['confirmed state']}x, = confirmed + in-flight "
+            f"{o['confirmed + in-flight write']}x; "
             f"temp file left by a kill {result['temps_seen']}x (removed by the next write)")
     assert result["failures"] == []
     assert o["unreadable"] == 0 and o["wrong"] == 0

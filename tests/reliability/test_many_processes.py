@@ -49,14 +49,16 @@ WRITER = textwrap.dedent("""
     print(len(mine))
 """)
 
+# Holds the lock, in the middle of a transaction, until it is killed (or its parent goes
+# and closes its stdin): a blocking read, not a sleep.
 HOLDER = textwrap.dedent("""
-    import sys, time
+    import sys
     from pathlib import Path
     from planner.store import Journal
     with Journal(Path(sys.argv[1])).transaction() as tx:
         tx.insert("skin", {"date": "2026-12-01", "kind": "checkin", "note": "never written"})
         print("locked", flush=True)
-        time.sleep(600)
+        sys.stdin.read()
 """)
 
 
@@ -94,7 +96,7 @@ def _writers_and_reader(path: Path, writers: int, each: int) -> dict:
 
 
 def _check(path: Path, result: dict, writers: int, each: int, figures, label: str) -> None:
-    for code, out, err in result["outs"]:
+    for code, _out, err in result["outs"]:
         assert code == 0, err
     snap = Journal(path).snapshot()
     skin = snap["skin"]
@@ -135,7 +137,8 @@ def test_four_writers_and_a_reader_on_ten_years(tmp_path, figures):
 
 def _hold(path: Path) -> subprocess.Popen:
     p = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], env=child_env(),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
     assert p.stdout.readline().strip() == "locked", p.stderr.read()
     return p
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reliability_support import dir_state, run_cli  # noqa: E402
 
 from planner.cli.main import main  # noqa: E402
-from planner.store.migrations import CURRENT_SCHEMA  # noqa: E402
 from planner.store import Journal  # noqa: E402
+from planner.store.migrations import CURRENT_SCHEMA  # noqa: E402
 
 TODAY = "2026-12-01"
 
@@ -172,7 +172,8 @@ def bad_candidates(base: bytes, seed: int = 5) -> list[tuple[str, bytes]]:
     add("bad UTF-8", json.dumps(data).encode("utf-16"))
     add("bad UTF-8", json.dumps(data).encode("utf-32"))
     for v in (CURRENT_SCHEMA + 1, CURRENT_SCHEMA + 2, 99, 2 ** 31, 10 ** 30):
-        add("newer schema", _with(data, lambda d: d["meta"]["1"].__setitem__("schema_version", v)))
+        add("newer schema", _with(data, lambda d, v=v: d["meta"]["1"].__setitem__(
+            "schema_version", v)))
     add("newer schema", _with(data, lambda d: d.__setitem__("sessions", {})
                               or d["meta"]["1"].__setitem__("schema_version",
                                                             CURRENT_SCHEMA + 1)))
@@ -269,7 +270,7 @@ def test_restore_brings_back_the_newest_readable_version(cases, tmp_path):
         d = tmp_path / f"case{n}"
         path = d / "journal.json"
 
-        def acu(*args):
+        def acu(*args, path=path):
             return runner.invoke(main, ["--db", str(path), "--today", TODAY, *args])
 
         for day in ("2026-11-27", "2026-11-28", "2026-11-29"):

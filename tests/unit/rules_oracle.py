@@ -214,13 +214,32 @@ class Oracle:
         return out
 
     def earliest(self, D: date) -> date | None:
+        """SPEC §3 word for word: the first date >= D that nothing blocks, walked a day at a
+        time, or None once a hold with no end date blocks (it blocks every later day too)."""
         for i in range(400):
             d = D + timedelta(days=i)
-            if not self.blocking(d):
+            blocking = self.blocking(d)
+            if not blocking:
                 return d
+            if any(until is None for until in blocking.values()):
+                return None
         return None
 
     # ------------------------------------------------------------------ streaks
+
+    def checkin_streak(self) -> tuple[int, int]:
+        """(current, longest) check-in streak (SPEC §4): consecutive days with a check-in,
+        ending today, or yesterday when today has none yet; each day counted backwards."""
+        have = {r.date for r in self.h.skin if r.kind == "checkin" and r.date <= self.today}
+
+        def run_back_from(d: date) -> int:
+            n = 0
+            while d - timedelta(days=n) in have:
+                n += 1
+            return n
+
+        end = self.today if self.today in have else self.today - timedelta(days=1)
+        return run_back_from(end), max(map(run_back_from, have), default=0)
 
     def session_streak(self) -> tuple[int, int]:
         """(current, longest) session streak, walking SPEC §4 day by day."""

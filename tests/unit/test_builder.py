@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import tomllib
-from planner.domain.values import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.domain.builder import (
-    PREGNANCY_AVOIDED, Dropped, build_routine, filter_routine_for_profile,
+    PREGNANCY_AVOIDED,
+    Dropped,
+    build_routine,
+    filter_routine_for_profile,
 )
 from planner.domain.models import Exclusion, Profile
 from planner.domain.routine import Point, routine_zone
+from planner.domain.values import replace
 from planner.domain.vocabulary import CONCERNS, FORBIDDEN_ZONES, TECHNIQUES
 from planner.library import Library, load_library, routine_to_toml, validate_routine_doc
 
@@ -34,15 +37,15 @@ requests = st.tuples(st.lists(st.sampled_from(CONCERNS), max_size=3),
                      st.integers(0, 40), st.integers(0, 40), profiles)
 
 
-def build(concerns=(), techniques=(), minutes=10, cap=10, profile=Profile(), today=TODAY, **kw):
-    return build_routine(LIBRARY, concerns, techniques, minutes, cap, profile, today, **kw)
+def build(concerns=(), techniques=(), minutes=10, cap=10, profile=None, today=TODAY, **kw):
+    return build_routine(LIBRARY, concerns, techniques, minutes, cap, profile or Profile(), today,
+                         **kw)
 
 
 def zones(routine):
     return [routine_zone(s, LIBRARY.points) for s in routine.steps]
 
 
-@settings(max_examples=300, deadline=None)
 @given(requests)
 def test_built_routines_keep_every_rule(request):
     concerns, techniques, minutes, cap, profile = request
@@ -70,7 +73,8 @@ def test_built_routines_keep_every_rule(request):
             assert step.pressure == "light"
     keys = [(s.technique, s.point, s.zone, s.side) for s in routine.steps]
     assert len(keys) == len(set(keys))
-    back, issues = validate_routine_doc(tomllib.loads(routine_to_toml(routine)), "b", LIBRARY.points)
+    back, issues = validate_routine_doc(tomllib.loads(routine_to_toml(routine)), "b",
+                                        LIBRARY.points)
     assert issues == [] and back == routine
 
 
@@ -111,7 +115,8 @@ def test_pregnancy_codes_are_dropped_even_without_the_catalog_flag():
     desk = LIBRARY.routines["desk-break-headache"]
     desk = replace(desk, steps=desk.steps + (replace(desk.steps[2], point="GB21"),))
     library = Library(points, {desk.id: desk}, [])
-    result = build_routine(library, ["headache"], ["acupressure"], 10, 10, Profile(pregnant=True), TODAY)
+    result = build_routine(library, ["headache"], ["acupressure"], 10, 10,
+                           Profile(pregnant=True), TODAY)
     assert [d.what for d in result.dropped] == ["LI4 (Hegu)", "GB21 (Jianjing)"]
     assert all(d.reason == "traditionally avoided in pregnancy" for d in result.dropped)
 
@@ -212,7 +217,8 @@ def test_unknown_words_are_refused():
 
 def test_filter_for_profile_drops_points_and_keeps_the_rest():
     calm = LIBRARY.routines["calm-evening-points"]
-    filtered, dropped = filter_routine_for_profile(calm, Profile(pregnant=True), TODAY, LIBRARY.points)
+    filtered, dropped = filter_routine_for_profile(calm, Profile(pregnant=True), TODAY,
+                                                   LIBRARY.points)
     assert [d.what for d in dropped] == ["LI4 (Hegu)", "SP6 (Sanyinjiao)"]
     assert [s.point for s in filtered.steps] == ["EX-HN3", "GB20", "EX-HN5"]
     same, none = filter_routine_for_profile(calm, Profile(), TODAY, LIBRARY.points)
@@ -221,8 +227,10 @@ def test_filter_for_profile_drops_points_and_keeps_the_rest():
 
 def test_filter_updates_techniques_when_a_technique_is_gone():
     mixed = LIBRARY.routines["depuff-points-and-roll"]
-    profile = Profile(exclusions=tuple(Exclusion(z, "sunburn") for z in ("neck", "cheek", "under-eye")))
+    profile = Profile(exclusions=tuple(Exclusion(z, "sunburn")
+                                       for z in ("neck", "cheek", "under-eye")))
     filtered, dropped = filter_routine_for_profile(mixed, profile, TODAY, LIBRARY.points)
     assert filtered.techniques == ("acupressure",)
-    assert {d.what for d in dropped} == {"ST2 (Sibai)", "ST3 (Juliao)", "jade-rolling on the neck",
-                                         "jade-rolling on the cheek", "jade-rolling on the under-eye"}
+    assert {d.what for d in dropped} == {
+        "ST2 (Sibai)", "ST3 (Juliao)", "jade-rolling on the neck", "jade-rolling on the cheek",
+        "jade-rolling on the under-eye"}

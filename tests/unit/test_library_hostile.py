@@ -10,13 +10,17 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from planner.domain.vocabulary import NEEDLE_WORDS
 from planner.library import load_library, load_points, save_user_routine, validate_file
 from planner.library.loader import (
-    MAX_FILE_BYTES, NotARoutineFile, read_routine_bytes, user_routine_files, validate_routine_doc,
+    MAX_FILE_BYTES,
+    NotARoutineFile,
+    read_routine_bytes,
+    user_routine_files,
+    validate_routine_doc,
 )
 from planner.library.normalise import eye_instruction, fold, needle_word, squeeze, tokens
 
@@ -109,7 +113,6 @@ def test_cyrillic_and_greek_look_alikes_of_the_brief(cyrillic, greek, latin):
     assert fold(cyrillic) == fold(greek) == latin
 
 
-@settings(max_examples=300)
 @given(st.text())
 def test_the_squeezed_first_look_holds_every_token(text):
     # the checks skip text whose squeezed form has no banned stem: that is only
@@ -255,7 +258,6 @@ def disguised_needle_words(draw) -> str:
 CONTEXT = st.sampled_from(["", "Gently use a", "then", "Apply the", "(", "Step 2:", "with a"])
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(disguised_needle_words(), CONTEXT, CONTEXT)
 @example("nee\u00addle", "", "")
 @example("ne\u200bedl\u0435", "use a", "")
@@ -278,7 +280,6 @@ JOINS_TO_NEEDLE = {("press", "tack"), ("micro", "needless"), ("lance", "t"), ("n
                    ("need", "dle")}
 
 
-@settings(max_examples=400)
 @given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=12),
        st.lists(st.sampled_from([" ", "-", ", ", ". ", "\u00a0", " (", ") ", "; "]),
                 min_size=12, max_size=12))

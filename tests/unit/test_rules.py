@@ -8,7 +8,15 @@ import pytest
 
 from planner.domain.classify import classify, is_emergency, red_flag_advice
 from planner.domain.models import (
-    History, Injectable, Pause, Plan, Procedure, ProductUse, Session, Settings, SkinRecord,
+    History,
+    Injectable,
+    Pause,
+    Plan,
+    Procedure,
+    ProductUse,
+    Session,
+    Settings,
+    SkinRecord,
 )
 from planner.domain.rules import Engine
 from planner.domain.settings_rules import SettingsError, apply_settings
@@ -20,8 +28,8 @@ def d(n: int) -> date:
     return T + timedelta(days=n)
 
 
-def rules_on(h: History, day: date, settings: Settings = Settings(), today: date = T):
-    return {r.rule: r.until for r in Engine(h, settings, today).check(day).reasons}
+def rules_on(h: History, day: date, settings: Settings | None = None, today: date = T):
+    return {r.rule: r.until for r in Engine(h, settings or Settings(), today).check(day).reasons}
 
 
 def test_spacing_day_6_blocked_day_7_allowed():

@@ -7,10 +7,19 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain.models import (
-    History, Injectable, Pause, Plan, Procedure, ProductUse, Session, Settings, SkinRecord,
+    History,
+    Injectable,
+    Pause,
+    Plan,
+    Procedure,
+    ProductUse,
+    Session,
+    Settings,
+    SkinRecord,
 )
 from planner.domain.rules import Engine
 from planner.domain.streaks import compute_streaks
@@ -87,7 +96,6 @@ settings_strategy = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(histories(), settings_strategy, st.integers(0, SPAN))
 def test_engine_agrees_with_oracle_on_every_date(h, s, today_offset):
     today = day(today_offset)
@@ -103,7 +111,6 @@ def test_engine_agrees_with_oracle_on_every_date(h, s, today_offset):
         assert eng.check(D, 5).allowed == (not expected and o.cap(D) >= 5)
 
 
-@settings(max_examples=300, deadline=None)
 @given(histories(), settings_strategy)
 def test_derived_violations_agree_with_oracle(h, s):
     """What each recorded session broke is worked out from the whole history (SPEC §3.2)."""
@@ -114,7 +121,6 @@ def test_derived_violations_agree_with_oracle(h, s):
         assert got == o.violations(x), (x, got, o.violations(x))
 
 
-@settings(max_examples=150, deadline=None)
 @given(histories(), settings_strategy, st.integers(0, SPAN + 10))
 def test_streaks_agree_with_oracle(h, s, today_offset):
     today = day(today_offset)
@@ -122,7 +128,18 @@ def test_streaks_agree_with_oracle(h, s, today_offset):
     assert (info.sessions_current, info.sessions_longest) == Oracle(h, s, today).session_streak()
 
 
-@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-40, 3), st.sampled_from(["checkin", "reaction"])),
+                max_size=40))
+def test_checkin_streaks_agree_with_oracle(offsets):
+    today = day(SPAN)
+    skin = tuple(SkinRecord(id=f"r{i}", date=today + timedelta(days=n), kind=kind, seq=i)
+                 for i, (n, kind) in enumerate(offsets))
+    h = History(skin=tuple(sorted(skin, key=lambda r: (r.date, r.seq))))
+    info = compute_streaks(h, Settings(), today)
+    assert (info.checkins_current, info.checkins_longest) == \
+        Oracle(h, Settings(), today).checkin_streak()
+
+
 @given(histories(), settings_strategy, st.randoms(use_true_random=False))
 def test_the_order_of_logging_across_days_changes_nothing(h, s, rnd):
     """Restamping the records in another order that keeps each day's own order gives
@@ -186,7 +203,6 @@ def test_a_reaction_tied_to_a_session_never_counts_against_it():
 
 
 
-@settings(max_examples=200, deadline=None)
 @given(histories(), settings_strategy)
 def test_blocked_days_match_the_oracle_day_by_day(h, s):
     """The interval sweep the streaks use equals asking the oracle day by day."""

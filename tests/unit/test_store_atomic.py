@@ -8,8 +8,7 @@ import stat
 
 import pytest
 
-from planner.store import Journal, JournalWriteError
-from planner.store import atomic
+from planner.store import Journal, JournalWriteError, atomic
 from planner.store.exchange import write_private
 
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.store import ImportRefused, Journal
-from planner.store.migrations import CURRENT_SCHEMA
 from planner.store.exchange import export_csv, export_json, import_json, parse_export
+from planner.store.migrations import CURRENT_SCHEMA
 
 ODD = ["Retinol [0.5%]", "😀 gua-sha 🪨", "naïve—café", "tab\there", "line\nbreak",
        'quote " and , comma', "", "\u200b", "日本語", "\U0001f9ea\u200d"]
@@ -28,8 +28,9 @@ table_names = st.one_of(st.sampled_from(["sessions", "checkins", "products", "pr
 journals = st.dictionaries(table_names, st.lists(docs, max_size=5), max_size=4)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# Half the profile's examples: each one writes, exports and imports a whole journal.
+@settings(max_examples=settings.default.max_examples // 2,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(tables=journals)
 def test_export_import_export_is_byte_identical(tmp_path_factory, tables):
     d = tmp_path_factory.mktemp("x")

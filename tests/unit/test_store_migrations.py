@@ -63,7 +63,8 @@ def test_first_write_migrates_after_keeping_a_backup(tmp_path):
     kinds = {v.label: v.kind for v in list_versions(path)}
     assert kinds[f"pre-v{CURRENT_SCHEMA}"] == "pre-migration"
     j.insert("checkins", {})  # later writes do not make more backups
-    assert [n for n in os.listdir(tmp_path) if ".pre-v" in n] == [f"journal.json.pre-v{CURRENT_SCHEMA}"]
+    assert [n for n in os.listdir(tmp_path) if ".pre-v" in n] == [
+        f"journal.json.pre-v{CURRENT_SCHEMA}"]
 
 
 def test_explicit_migrate_and_existing_backup_is_not_overwritten(tmp_path):

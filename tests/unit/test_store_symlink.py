@@ -16,8 +16,14 @@ from datetime import date
 
 import pytest
 
-from planner.store import Journal, JournalUnreadable, JournalWriteError, StoreError
-from planner.store import atomic, versions
+from planner.store import (
+    Journal,
+    JournalUnreadable,
+    JournalWriteError,
+    StoreError,
+    atomic,
+    versions,
+)
 from planner.store.exchange import write_private
 from planner.store.lock import lock_path
 

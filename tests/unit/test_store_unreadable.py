@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from planner.store import JournalUnreadable, Journal, NewerSchema, StoreError
+from planner.store import Journal, JournalUnreadable, NewerSchema, StoreError
 from planner.store.exchange import import_json
 
 GOOD = json.dumps({"checkins": {"1": {"id": "a1", "date": "2024-01-01"}},
@@ -82,7 +82,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     path.write_bytes(NEWER)
     before = state(tmp_path)
     j = Journal(path)
-    for name, op in every_operation(j):
+    for _name, op in every_operation(j):
         with pytest.raises(NewerSchema) as ei:
             op()
         assert ei.value.found == 3 and ei.value.supported == 2

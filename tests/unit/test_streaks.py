@@ -9,7 +9,14 @@ import pytest
 
 from planner.domain.advice import advice_for
 from planner.domain.models import (
-    History, Pause, Plan, ProductUse, Reason, Session, Settings, SkinRecord,
+    History,
+    Pause,
+    Plan,
+    ProductUse,
+    Reason,
+    Session,
+    Settings,
+    SkinRecord,
 )
 from planner.domain.streaks import compute_streaks, loop_multiplier, score_series
 
