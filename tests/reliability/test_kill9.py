@@ -62,6 +62,20 @@ class Server:
         self.proc.wait(timeout=30)
 
 
+def _report(line: str, confirmed: int, trial: int,
+            failures: list[str]) -> tuple[int, int | None]:
+    """One line of the writer: (writes confirmed so far, its exit status once it ended)."""
+    parts = line.split()
+    if parts[0] == "done":
+        return confirmed, int(parts[2])
+    if parts[1] == "ok":
+        return int(parts[2]), None
+    if parts[1] == "step":
+        return confirmed, None
+    failures.append(f"trial {trial}: writer said {line!r}")
+    return confirmed, None
+
+
 def torture(tmp_path: Path, years: float, trials: int, seed: int) -> dict:
     child = load_module("acu_torture_child", HERE / "torture_child.py")
     path = tmp_path / "data" / "journal.json"
@@ -71,39 +85,33 @@ def torture(tmp_path: Path, years: float, trials: int, seed: int) -> dict:
     outcomes: Counter = Counter()
     failures: list[str] = []
     confirmed_total = temps_seen = 0
-    per_write = 0.02  # seconds, refined from what the writers report
     server = Server()
     try:
         before = Journal(path).snapshot()
         for trial in range(trials):
             model = child.model_of(before)  # what the last trial left (checked below)
             server.run(path, seed * 100_000 + trial)
-            t_ready, line = server.next_timed(120)
+            line = server.next_line(120)
             pid_text, _, word = line.partition(" ")
             assert word == "ready", line
             pid = int(pid_text)
-            # the kill lands at a random point of the writes (seeded): the input, not a wait
-            time.sleep(rng.uniform(0, 4 * per_write))
+            # The kill lands as the writer announces a seeded step of its writes (write,
+            # fsync, link, replace; about five a write, so within its first four writes):
+            # the input is which step, not a length of time.
+            target = rng.randrange(20)
+            confirmed, status, steps = 0, None, 0
+            while status is None and steps <= target:
+                line = server.next_line(120)
+                steps += " step " in line
+                confirmed, status = _report(line, confirmed, trial, failures)
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            confirmed, t_last, status = 0, t_ready, None
             while status is None:
-                t, line = server.next_timed(120)
-                parts = line.split()
-                if parts[0] == "done":
-                    status = int(parts[2])
-                elif parts[1] == "ok":
-                    confirmed, t_last = int(parts[2]), t
-                else:
-                    failures.append(f"trial {trial}: writer said {line!r}")
+                confirmed, status = _report(server.next_line(120), confirmed, trial, failures)
             if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
                 failures.append(f"trial {trial}: writer was not killed by SIGKILL ({status})")
-            if confirmed:
-                per_write = 0.8 * per_write + 0.2 * ((t_last - t_ready) / confirmed)
-            else:  # killed before the first write returned: aim a little later next time
-                per_write = min(per_write * 1.25, 5.0)
             confirmed_total += confirmed
             temps_seen += bool(temp_files(path.parent))
 

@@ -4,8 +4,11 @@ Run as a process (`python torture_child.py`), it is a small fork server: it
 imports acuplan once, then for each line `run PATH SEED` on stdin it forks a
 writer that opens the journal, says `<pid> ready`, and performs a seeded,
 endless, mixed stream of writes through the journal layer, saying
-`<pid> ok <n>` after write n returned (n from 1). The parent kills the writer
-with SIGKILL at a random moment; the server then says `done <pid> <status>`.
+`<pid> ok <n>` after write n returned (n from 1). Before each step of a write
+that touches the disk (write, fsync, link, replace) it says `<pid> step <name>`;
+the parent kills the writer with SIGKILL when a seeded number of steps were
+announced, so the kills spread over every step of a write without a timed wait.
+The server then says `done <pid> <status>`.
 (The writer is a real process killed by the kernel mid-write; forking only
 saves the ~0.2 s interpreter start per trial.)
 
@@ -122,8 +125,23 @@ def stream(seed: int, model: Model):
         apply(model, op)
 
 
+_WRITE = os.write  # the parent's lines are not steps of a write
+
+
 def _say(text: str) -> None:
-    os.write(1, (text + "\n").encode())
+    _WRITE(1, (text + "\n").encode())
+
+
+def _announce_steps(pid: int) -> None:
+    """Each disk step of a write says its name first (this process only: a fork)."""
+    def announced(name: str, call):
+        def step(*args, **kwargs):
+            _say(f"{pid} step {name}")
+            return call(*args, **kwargs)
+        return step
+
+    for name in ("write", "fsync", "link", "replace"):
+        setattr(os, name, announced(name, getattr(os, name)))
 
 
 def _writer(path: str, seed: int) -> None:
@@ -133,6 +151,7 @@ def _writer(path: str, seed: int) -> None:
     model = model_of(journal.snapshot())
     pid = os.getpid()
     _say(f"{pid} ready")
+    _announce_steps(pid)
     for n, op in stream(seed, model):
         perform(journal, op)
         _say(f"{pid} ok {n}")
