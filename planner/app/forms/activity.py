@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Select, Static
 
-from planner.app.forms.dialogs import FieldError, MessageScreen, guard, note_error, parse_day
+from planner.app.forms.dialogs import FieldError, MessageScreen, guard, note_error
 from planner.app.forms.notices import marked_paragraphs
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS, PRODUCT_KINDS
@@ -66,11 +66,7 @@ class ActivityFormScreen(SubmitForm):
         errors: dict[str, str] = {}
         if values["kind"] not in kinds:
             errors["kind"] = f"choose one of: {', '.join(kinds)}"
-        try:
-            values["day"] = parse_day(self.query_one("#f-date", Input).value,
-                                      today=self.app.planner.today)
-        except ValueError as e:
-            errors["date"] = str(e)
+        self.read_day(values, errors)
         if why := note_error(values["note"]):
             errors["note"] = why
         return values, errors

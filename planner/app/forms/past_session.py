@@ -9,13 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Select, Static
 
-from planner.app.forms.dialogs import (
-    FieldError,
-    MessageScreen,
-    note_error,
-    parse_day,
-    parse_int,
-)
+from planner.app.forms.dialogs import FieldError, MessageScreen, note_error, parse_int
 from planner.app.forms.notices import marked_paragraphs
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.domain.models import OUTCOMES
@@ -71,11 +65,7 @@ class SessionFormScreen(SubmitForm):
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {"note": self.query_one("#f-note", Input).value}
         errors: dict[str, str] = {}
-        try:
-            values["day"] = parse_day(self.query_one("#f-date", Input).value,
-                                      today=self.app.planner.today)
-        except ValueError as e:
-            errors["date"] = str(e)
+        self.read_day(values, errors)
         try:
             values["minutes"] = parse_int(self.query_one("#f-minutes", Input).value, 1,
                                           MAX_LOG_MINUTES, "minutes")

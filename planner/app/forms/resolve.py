@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Static
 
 from planner.app.entries import skin_summary
-from planner.app.forms.dialogs import FieldError, guard, parse_day
+from planner.app.forms.dialogs import FieldError, guard
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.app.widgets.ticks import TickCheckbox
 
@@ -54,11 +54,8 @@ class ResolveScreen(SubmitForm):
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        try:
-            values["day"] = parse_day(self.query_one("#f-date", Input).value,
-                                      today=self.app.planner.today)
-        except ValueError as e:
-            errors["date"] = str(e)
+        self.read_day(values, errors)
+        if errors:
             return values, errors
         values["cleared"] = self.red_flag and self.query_one("#f-cleared", Checkbox).value
         if self.red_flag and not values["cleared"]:

@@ -17,14 +17,7 @@ from textual.widgets import Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from planner.app.entries import scale_anchor_04, scale_anchor_nrs
-from planner.app.forms.dialogs import (
-    FieldError,
-    MessageScreen,
-    guard,
-    note_error,
-    parse_day,
-    parse_int,
-)
+from planner.app.forms.dialogs import FieldError, MessageScreen, guard, note_error, parse_int
 from planner.app.forms.notices import marked_paragraphs, refusal_screen
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.app.widgets.ticks import TickSelectionList
@@ -152,13 +145,9 @@ class SkinFormScreen(SubmitForm):
     # ............................................................. save
 
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
-        planner = self.app.planner
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
-        try:
-            values["day"] = parse_day(self.query_one("#f-date", Input).value, today=planner.today)
-        except ValueError as e:
-            errors["date"] = str(e)
+        self.read_day(values, errors)
         for name, (label, high, _, _) in SCALES.items():
             try:
                 values[name] = parse_int(self.query_one(f"#f-{name}", Input).value, 0, high,

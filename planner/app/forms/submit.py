@@ -32,6 +32,7 @@ from planner.app.forms.dialogs import (
     clear_errors,
     error_text,
     guard,
+    parse_day,
     show_errors,
 )
 from planner.app.writes import Writes
@@ -73,6 +74,17 @@ class SubmitForm(Writes, AppModalScreen):
 
     def _save_label(self) -> str:
         return f"{self.SAVE_LABEL} (ctrl+s)"
+
+    # ------------------------------------------------------------ shared field reads
+
+    def read_day(self, values: dict[str, Any], errors: dict[str, str]) -> None:
+        """The form's date field (#f-date) into values["day"], or its error into
+        errors["date"]: every dated form reads it the same way."""
+        try:
+            values["day"] = parse_day(self.query_one("#f-date", Input).value,
+                                      today=self.app.planner.today)
+        except ValueError as e:
+            errors["date"] = str(e)
 
     # ------------------------------------------------------------ what a form defines
 
