@@ -118,17 +118,13 @@ def stored_start(path: str, day: date) -> tuple[TodayView, Profile, Settings] | 
 
     from planner.store import status_cache
 
-    key = status_cache.key_of(path)
-    if key is None:
-        return None
-
     def decode(data: bytes) -> Any:
         try:
             return _decoder().decode(data)
         except msgspec.DecodeError as e:  # not a document of this version: not usable
             raise ValueError(str(e)) from None
 
-    doc = status_cache.read(path, key, decode)
+    doc = status_cache.read(path, decode)
     stored = doc.days.get(day.isoformat()) if doc is not None else None
     if stored is None:
         return None

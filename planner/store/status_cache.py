@@ -112,9 +112,10 @@ def lookup(path: str, key: str, day: str, as_json: bool) -> str | None:
     return text if isinstance(text, str) else None
 
 
-def read(path: str, key: str, decode: Callable[[bytes], Any]) -> Any:
-    """The whole document stored under exactly `key`, decoded by `decode` (whose errors
-    mean "not usable": ValueError, KeyError, TypeError), else None."""
+def read(path: str, decode: Callable[[bytes], Any]) -> Any:
+    """The whole document stored for the journal as it is now, decoded by `decode` (whose
+    errors mean "not usable": ValueError, KeyError, TypeError), else None. The journal is
+    hashed only when there is a stored document to compare it with."""
     data = _read(path)
     if data is None:
         return None
@@ -123,7 +124,7 @@ def read(path: str, key: str, decode: Callable[[bytes], Any]) -> Any:
         stored = doc["key"] if isinstance(doc, dict) else doc.key
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    return doc if stored == key else None
+    return doc if stored == key_of(path) else None
 
 
 def _json_bytes(doc: dict[str, Any]) -> bytes:
