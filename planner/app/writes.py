@@ -91,10 +91,10 @@ class Writes(_Screen):
         """Say that a write is under way: "saving…" after the screen's sub-title."""
         self.set_class(saving, "-saving")
         if saving:
-            self._sub_title_before = self.sub_title
+            self._sub_title_before = self.sub_title or ""  # a screen may have none (None)
             self.sub_title = f"{self.sub_title} · {SAVING}" if self.sub_title else SAVING
         elif self._sub_title_before is not None:
-            self.sub_title = self._sub_title_before
+            self.sub_title = self._sub_title_before or None
             self._sub_title_before = None
 
 

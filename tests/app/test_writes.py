@@ -14,6 +14,7 @@ from tests.app.helpers import (
     journal_file,
     make_app,
     planner_for,
+    screen_text,
     text_of,
     wait_for,
     writes_done,
@@ -111,3 +112,24 @@ async def test_a_failed_write_is_reported_and_the_screen_can_write_again(tmp_pat
         assert today.write(lambda p: p.plan(days(30), 10))
         await writes_done(pilot)
     assert days(30) in [pv.plan.date for pv in planner_for(journal_file(tmp_path)).plan_views()]
+
+
+async def test_a_refused_write_leaves_no_saving_mark_on_a_screen_without_a_sub_title(tmp_path):
+    """The Journal has no sub-title of its own: after a refused delete its header must not
+    keep saying "saving…" (it did, when the sub-title to restore was None)."""
+    app = make_app(tmp_path, checkins=[{"date": days(-2), "flags": ["fever"]}])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        journal = app.screen
+        before = journal.sub_title
+        await pilot.press("delete")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: "Refused" in screen_text(app))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.screen is journal)
+        await writes_done(pilot)
+        assert not journal.saving
+        assert journal.sub_title == before
+        assert "saving" not in (journal.sub_title or "")
