@@ -380,13 +380,14 @@ class Planner:
 
     def first_allowed(self, start: date, minutes: int, exclude: str | None = None
                       ) -> date | None:
-        """The first date on or after `start` (and today) on which a session of `minutes`
-        is allowed; `exclude` leaves out a plan (the one being moved). None: no such date
-        within FIRST_ALLOWED_SEARCH_DAYS, or a hold must be resolved first."""
+        """The first date on or after `start` (and today) on which a new plan of `minutes`
+        is allowed: the plans already made count, as they do for `plan` and `move_plan`;
+        `exclude` leaves out a plan (the one being moved). None: no such date within
+        FIRST_ALLOWED_SEARCH_DAYS, or a hold must be resolved first."""
         eng = self.engine()
         d = max(start, self.today)
         for _ in range(FIRST_ALLOWED_SEARCH_DAYS):
-            v = eng.check(d, minutes, exclude=exclude)
+            v = eng.check(d, minutes, exclude=exclude, fulfil=False)
             if v.allowed:
                 return d
             non_duration = [r for r in v.reasons if r.rule != "duration"]
@@ -558,7 +559,7 @@ class Planner:
             plan = from_doc(Plan, self._get(w.tx, "plans", plan_id))
             if plan.fulfilled_by is not None:
                 raise BadInput(f"plan {plan_id} was carried out by session {plan.fulfilled_by}")
-            verdict = w.engine.check(day, plan.minutes, exclude=plan.id)
+            verdict = w.engine.check(day, plan.minutes, exclude=plan.id, fulfil=False)
             if not verdict.allowed:
                 raise Refused(f"cannot move the plan to {day.isoformat()}", verdict.reasons)
             w.tx.update("plans", plan_id, {"date": day.isoformat(), "confirmed_missed": False})

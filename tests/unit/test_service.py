@@ -156,3 +156,23 @@ def test_planning_today_then_starting_today(planner, today):
     assert planner.start_check(5).allowed
     with pytest.raises(Refused):
         planner.plan(today, 5)
+
+
+def test_first_allowed_for_a_new_plan_counts_the_plans_already_made(planner, today):
+    """Found walking the app: "Plan next" pressed twice proposed the day of the plan it had
+    just made, and the plan command then refused it (a plan on that day counts)."""
+    first = planner.first_allowed(today, 10)
+    planner.plan(first, 10)
+    second = planner.first_allowed(today, 10)
+    assert second is not None and second >= first + timedelta(days=7)
+    assert planner.plan(second, 10).verdict.allowed
+
+
+def test_a_plan_cannot_be_moved_onto_another_plans_day(planner, today, journal_path):
+    a = planner.plan(days(today, 7), 10)
+    b = planner.plan(days(today, 14), 10)
+    before = journal_path.read_bytes()
+    with pytest.raises(Refused) as e:
+        planner.move_plan(b.plan.id, a.plan.date)
+    assert [r.rule for r in e.value.reasons] == ["spacing"]
+    assert journal_path.read_bytes() == before
