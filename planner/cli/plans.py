@@ -10,28 +10,37 @@ from planner.cli import output as out
 from planner.cli.env import Env, pass_env
 from planner.cli.inputs import DATE, Whole, json_option, known_id, known_routine
 from planner.cli.reports import left_out_json, print_left_out
-from planner.service.planner import MAX_LOG_MINUTES
+from planner.service.planner import MAX_LOG_MINUTES, BadInput
 
 
 @click.command("plan")
-@click.argument("day", metavar="DATE", type=DATE)
+@click.argument("day", metavar="DATE", type=DATE, required=False)
+@click.option("--next", "next_", is_flag=True, help="Plan the earliest allowed day that is "
+              "one of your preferred days (any day if none are set; see `profile set "
+              "--preferred-days`).")
 @click.option("--routine", "routine_id", metavar="ID", help="Routine to plan (see "
               "`acuplan routines list`).")
 @click.option("--minutes", type=Whole(1, MAX_LOG_MINUTES), help="Length in minutes "
               "(default: the routine's, else up to 10).")
 @json_option
 @pass_env
-def plan(env: Env, day: date, routine_id: str | None, minutes: int | None,
-         as_json: bool) -> None:
-    """Schedule a session on DATE.
+def plan(env: Env, day: date | None, next_: bool, routine_id: str | None,
+         minutes: int | None, as_json: bool) -> None:
+    """Schedule a session on DATE, or with --next on the first preferred allowed day.
 
     Refused (exit 3, with every reason) when a safety rule blocks DATE.
     """
+    if (day is None) == (not next_):
+        raise BadInput("give either DATE or --next (e.g. `acuplan plan 2026-12-12` or "
+                       "`acuplan plan --next`)")
     if routine_id is not None:
         routine = known_routine(env.planner.library(), routine_id)
         if minutes is None:
             minutes = routine.minutes
-    view = env.planner.plan(day, minutes, routine_id)
+    if day is None:
+        view = env.planner.plan_next(minutes, routine_id)
+    else:
+        view = env.planner.plan(day, minutes, routine_id)
     if as_json:
         doc = view.to_json()
         doc["left_out"] = left_out_json(view.dropped)

@@ -13,6 +13,7 @@ from planner.cli.group import AcuGroup
 from planner.cli.inputs import DATE, YES_NO, json_option
 from planner.domain.models import to_doc
 from planner.domain.profile_questions import PROFILE_QUESTIONS
+from planner.domain.session_prep import describe_days
 from planner.domain.settings_rules import RANGES, SETTING_NAMES
 from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
 from planner.service.planner import BadInput
@@ -38,6 +39,8 @@ def _print_profile(profile, settings) -> None:
     for e in profile.exclusions:
         until = f" until {e.until.isoformat()}" if e.until else ""
         out.write(f"  {e.zone}: {e.reason}{until}")
+    out.write(f"preferred days: {describe_days(profile.preferred_days)}")
+    out.write(f"preferred time: {profile.preferred_time or 'any time'}")
     out.write("rule settings (stricter than the defaults only):")
     for word, field in SETTING_NAMES.items():
         rng = RANGES[field]
@@ -69,6 +72,11 @@ def _profile_set_options(f):
                          help=f"{rng.meaning.capitalize()} ({rng.low}-{rng.high}).")(f)
     for word, field in reversed(list(PROFILE_OPTIONS.items())):
         f = click.option(f"--{word}", f"p_{field}", type=YES_NO)(f)
+    f = click.option("--preferred-time", "pref_time", metavar="HH:MM",
+                     help="Time of day you prefer for sessions, e.g. 19:00; none clears it.")(f)
+    f = click.option("--preferred-days", "pref_days", metavar="DAYS",
+                     help="Days you prefer for sessions, e.g. sat,sun (mon..sun); none clears "
+                     "them. `plan --next` proposes them.")(f)
     return f
 
 
@@ -76,12 +84,13 @@ def _profile_set_options(f):
 @_profile_set_options
 @json_option
 @pass_env
-def profile_set(env: Env, as_json: bool, **options) -> None:
-    """Set profile answers and stricter rules."""
+def profile_set(env: Env, as_json: bool, pref_days: str | None, pref_time: str | None,
+                **options) -> None:
+    """Set profile answers, preferred days and time, and stricter rules."""
     prof = {k[2:]: v == "yes" for k, v in options.items() if k.startswith("p_") and v is not None}
     sett = {k[2:]: v for k, v in options.items() if k.startswith("s_") and v is not None}
-    if not prof and not sett:
-        accepted = [*PROFILE_OPTIONS, *SETTING_NAMES]
+    if not prof and not sett and pref_days is None and pref_time is None:
+        accepted = [*PROFILE_OPTIONS, "preferred-days", "preferred-time", *SETTING_NAMES]
         raise BadInput("nothing to set; accepted: " + ", ".join(f"--{w}" for w in accepted))
     planner = env.planner
     words = {field: word for word, field in SETTING_NAMES.items()}
@@ -98,10 +107,19 @@ def profile_set(env: Env, as_json: bool, **options) -> None:
         if cadence < spacing:
             raise BadInput(f"--cadence ({cadence}) may not be below --spacing ({spacing}); "
                            f"raise both, e.g. --spacing {spacing} --cadence {spacing}")
+    if pref_days is not None or pref_time is not None:
+        from planner.domain.session_prep import parse_time, parse_weekdays
+        try:  # checked before anything is written, as the settings are
+            parse_weekdays(pref_days or "")
+            parse_time(pref_time or "")
+        except ValueError as e:
+            raise BadInput(str(e)) from None
     if sett:  # first: a refused setting must leave the profile untouched too
         planner.set_settings(**sett)
     if prof:
         planner.set_profile(**prof)
+    if pref_days is not None or pref_time is not None:
+        planner.set_preferences(pref_days, pref_time)
     p, s = planner.profile(), planner.settings()
     if as_json:
         out.dump_json(profile_json(p, s))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from planner.domain.classify import classify
 from planner.domain.values import Record, Value, msgspec, replace
-from planner.domain.vocabulary import FLAGS, class_rank
+from planner.domain.vocabulary import FLAGS, PREPARATION_ITEMS, WEEKDAYS, class_rank
 
 T = TypeVar("T")
 Day = date  # for annotations inside a class whose field `date` hides the type
@@ -44,8 +44,13 @@ Outcome = Literal["completed", "partial", "aborted"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 if TYPE_CHECKING:
     Flag = str
+    Weekday = str
+    PreparationItem = str
 else:
     Flag = Literal[FLAGS]
+    Weekday = Literal[WEEKDAYS]
+    PreparationItem = Literal[PREPARATION_ITEMS]
+ClockTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
 class Reason(Value, frozen=True):
@@ -201,6 +206,12 @@ class Profile(Value, frozen=True):
     recent_injectable: bool = False
     recent_procedure: bool = False
     exclusions: tuple[Exclusion, ...] = ()
+    # Days ("mon".."sun") and a time ("HH:MM") preferred for sessions: `plan --next`
+    # proposes them, the calendar marks them. None set: every day is as good.
+    preferred_days: tuple[Weekday, ...] = ()
+    preferred_time: ClockTime | None = None
+    # The preparation items ticked last time, so a returning user confirms with one key.
+    preparation: tuple[PreparationItem, ...] = ()
 
     @property
     def light_pressure_only(self) -> bool:

@@ -32,8 +32,13 @@ INJECTABLE_KINDS = ("botulinum-toxin", "filler", "other-injectable")
 PAUSE_REASONS = ("irritated-skin", "illness", "sunburn", "travel", "other")
 EXCLUSION_REASONS = (
     "active-cyst", "infection", "mole", "wart", "lesion", "broken-skin", "scar",
-    "inflamed", "sunburn",
+    "inflamed", "sunburn", "cold-sore", "freshly-treated",
 )
+
+# Days of the week as stored for preferred session days (Monday first, as date.weekday).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The preparation before a guided session (SPEC §8), as stored: the items ticked last time.
+PREPARATION_ITEMS = ("hands", "face", "tool")
 
 FLAGS = (
     "bruising", "peeling", "broken-skin", "pustules", "pus", "warmth", "fever",

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from planner.domain.models import OUTCOMES, Settings
+from planner.domain.session_prep import PREPARATION_KEYS, WEEKDAYS, parse_time
 from planner.domain.settings_rules import RANGES
 from planner.domain.vocabulary import (
     EXCLUSION_REASONS,
@@ -221,6 +222,18 @@ def _profile(r: _Record) -> None:
     if not ok:
         r.problem("exclusions", "a list of {zone, reason, until} with a zone from "
                   f"{', '.join(ZONES)} and a reason from {', '.join(EXCLUSION_REASONS)}")
+    for name, words in (("preferred_days", WEEKDAYS), ("preparation", PREPARATION_KEYS)):
+        value = r._get(name, [])
+        if not isinstance(value, list) or len(set(map(str, value))) != len(value) \
+                or any(w not in words for w in value):
+            r.problem(name, f"a list of distinct words from {', '.join(words)}")
+    when = r._get("preferred_time", None)
+    try:
+        good_time = when is None or (isinstance(when, str) and parse_time(when) == when)
+    except ValueError:
+        good_time = False
+    if not good_time:
+        r.problem("preferred_time", "null or a time as HH:MM (00:00 to 23:59)")
 
 
 def _settings(r: _Record) -> None:

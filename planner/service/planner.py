@@ -35,6 +35,14 @@ from planner.domain.models import (
     to_doc,
 )
 from planner.domain.rules import MIN_MINUTES, Engine, Verdict
+from planner.domain.session_prep import (
+    PREPARATION_KEYS,
+    UNWELL_ALL_OVER,
+    is_preferred,
+    parse_time,
+    parse_weekdays,
+    skin_check_profile,
+)
 from planner.domain.settings_rules import SettingsError, apply_settings
 from planner.domain.streaks import StreakInfo, compute_streaks
 from planner.domain.values import Value, replace
@@ -170,6 +178,9 @@ class TodayView(Value, frozen=True):
     advice: tuple[str, ...]
     earliest_cap: int | None = None  # the minutes allowed on verdict.earliest
     missed_plans: tuple[Plan, ...] = ()  # past plans with no session, not yet asked about
+    # The first allowed day that is also a preferred day (None: no preference, or none
+    # found), so Today can name it beside the earliest allowed day.
+    next_preferred: date | None = None
 
     def to_json(self) -> dict:
         v = self.verdict
@@ -368,28 +379,48 @@ class Planner:
         st, eng = self._load()
         plans = self.plan_views()
         verdict = eng.check(self.today)
+        preferred = None
+        if st.profile.preferred_days and verdict.earliest is not None:
+            preferred = self._first_day(verdict.earliest, MIN_MINUTES, preferred=True)
         return TodayView(self.today, verdict, plans[0] if plans else None,
                          self.streak(), tuple(advice_for(st.history, self.today)),
                          eng.cap(verdict.earliest) if verdict.earliest else None,
-                         tuple(self.missed_plans()))
+                         tuple(self.missed_plans()), preferred)
 
     def next_allowed(self) -> tuple[date | None, int]:
         eng = self.engine()
         d = eng.earliest(self.today)
         return d, eng.cap(d or self.today)
 
-    def first_allowed(self, start: date, minutes: int, exclude: str | None = None
-                      ) -> date | None:
+    def next_preferred_allowed(self) -> date | None:
+        """The first day from today on which a session is allowed and that is a preferred
+        day; None when no days are preferred or a hold must be resolved first."""
+        if not self.profile().preferred_days:
+            return None
+        return self._first_day(self.today, MIN_MINUTES, preferred=True)
+
+    def first_allowed(self, start: date, minutes: int, exclude: str | None = None,
+                      preferred: bool = False) -> date | None:
         """The first date on or after `start` (and today) on which a new plan of `minutes`
         is allowed: the plans already made count, as they do for `plan` and `move_plan`;
-        `exclude` leaves out a plan (the one being moved). None: no such date within
+        `exclude` leaves out a plan (the one being moved); `preferred`: only the profile's
+        preferred days (any day when none are set). None: no such date within
         FIRST_ALLOWED_SEARCH_DAYS, or a hold must be resolved first."""
+        return self._first_day(start, minutes, exclude=exclude, preferred=preferred,
+                               for_plan=True)
+
+    def _first_day(self, start: date, minutes: int, exclude: str | None = None,
+                   preferred: bool = False, for_plan: bool = False) -> date | None:
         eng = self.engine()
+        days = self.profile().preferred_days if preferred else ()
         d = max(start, self.today)
         for _ in range(FIRST_ALLOWED_SEARCH_DAYS):
-            v = eng.check(d, minutes, exclude=exclude, fulfil=False)
+            v = eng.check(d, minutes, exclude=exclude, fulfil=not for_plan)
             if v.allowed:
-                return d
+                if is_preferred(d, days):
+                    return d
+                d += timedelta(days=1)
+                continue
             non_duration = [r for r in v.reasons if r.rule != "duration"]
             if non_duration and v.earliest is None:
                 return None
@@ -551,6 +582,22 @@ class Planner:
             del doc["id"]
             pid = w.tx.insert("plans", doc)
         return PlanView(replace(plan, id=pid), verdict, fit.dropped if fit else ())
+
+    def plan_next(self, minutes: int | None = None, routine: str | None = None) -> PlanView:
+        """Plan the earliest allowed day that is a preferred day (any day when none are
+        set, SPEC §7 `plan --next`); refused when a hold leaves no such day."""
+        if minutes is not None:
+            in_range(minutes, 1, MAX_LOG_MINUTES, "minutes")
+        day = self.first_allowed(self.today, minutes or MIN_MINUTES, preferred=True)
+        if day is None:
+            v = self.check(self.today)
+            reasons = tuple(r for r in v.reasons if r.until is None) or v.reasons
+            raise Refused("no allowed day to plan on within "
+                          f"{FIRST_ALLOWED_SEARCH_DAYS} days: resolve the hold first",
+                          reasons)
+        if minutes is None and routine is None:
+            minutes = min(10, self.engine().cap(day))
+        return self.plan(day, minutes, routine)
 
     def move_plan(self, plan_id: str, day: date) -> PlanView:
         if day < self.today:
@@ -900,6 +947,38 @@ class Planner:
             w.tx.set_single("settings", to_doc(new))
         return new
 
+    def set_preferences(self, days: str | None = None, time: str | None = None) -> Profile:
+        """Preferred days ("sat,sun", "none") and time ("19:00", "none") for sessions."""
+        changes: dict[str, Any] = {}
+        try:
+            if days is not None:
+                changes["preferred_days"] = parse_weekdays(days)
+            if time is not None:
+                changes["preferred_time"] = parse_time(time)
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+        if not changes:
+            raise BadInput("nothing to set; accepted: --preferred-days, --preferred-time")
+        with self._change() as w:
+            new = replace(w.state.profile, **changes)
+            w.tx.set_single("profile", to_doc(new))
+        return new
+
+    def remember_preparation(self, ticked: Iterable[str]) -> Profile:
+        """Keep the preparation items ticked this time, for the next session's defaults.
+        Writes nothing when they are what is kept already."""
+        items = tuple(k for k in PREPARATION_KEYS if k in set(ticked))
+        unknown = sorted(set(ticked) - set(PREPARATION_KEYS))
+        if unknown:
+            raise BadInput(f"unknown preparation item {unknown[0]!r}; accepted: "
+                           f"{', '.join(PREPARATION_KEYS)}")
+        if self.profile().preparation == items:
+            return self.profile()
+        with self._change() as w:
+            new = replace(w.state.profile, preparation=items)
+            w.tx.set_single("profile", to_doc(new))
+        return new
+
     # -- routines as this profile may do them
 
     def library(self):
@@ -911,9 +990,11 @@ class Planner:
             lib = self._library = load_library(self.user_routines_dir)
         return lib
 
-    def routine_fit(self, routine_id: str, day: date) -> RoutineFit:
-        """The routine without the steps a profile caution or an excluded zone leaves out
-        on `day`; not fitting when what is left lasts under 5 minutes."""
+    def routine_fit(self, routine_id: str, day: date,
+                    skipped: dict[str, str] | None = None) -> RoutineFit:
+        """The routine without the steps a profile caution, an excluded zone or a zone
+        named in the skin check (`skipped`: zone -> reason, that day only) leaves out on
+        `day`; not fitting when what is left lasts under 5 minutes."""
         from planner.domain.builder import filter_routine_for_profile
         from planner.domain.routine import MIN_ROUTINE_SECONDS
 
@@ -922,7 +1003,8 @@ class Planner:
         routine = lib.routines.get(routine_id)
         if routine is None:
             raise BadInput(f"no routine with id {routine_id!r} (see `acuplan routines list`)")
-        trimmed, dropped = filter_routine_for_profile(routine, self.profile(), day, lib.points)
+        profile = self._checked_profile(day, skipped)
+        trimmed, dropped = filter_routine_for_profile(routine, profile, day, lib.points)
         fits = trimmed.total_seconds >= MIN_ROUTINE_SECONDS
         reasons: list[Reason] = []
         if not fits:
@@ -935,7 +1017,16 @@ class Planner:
                     "(build one that fits with `acuplan routines build`)"), None))
         return RoutineFit(trimmed, tuple(dropped), fits, tuple(reasons))
 
-    def prepare_session(self, routine) -> PreparedSession:
+    def _checked_profile(self, day: date, skipped: dict[str, str] | None) -> Profile:
+        """The profile with the zones of a skin check left out on `day` (BadInput for an
+        unknown zone or reason)."""
+        try:
+            return skin_check_profile(self.profile(), day, skipped or {})
+        except ValueError as e:
+            raise BadInput(str(e)) from None
+
+    def prepare_session(self, routine, skipped: dict[str, str] | None = None
+                        ) -> PreparedSession:
         """The routine (a library Routine) as a session today runs it: the steps a profile
         caution or an excluded zone leaves out are dropped, then steps are kept in order
         while they fit today's cap; the first that does not is shortened to the whole
@@ -943,8 +1034,8 @@ class Planner:
         from planner.domain.builder import filter_routine_for_profile
 
         points = dict(getattr(self.library(), "points", {}) or {})
-        filtered, left_out = filter_routine_for_profile(routine, self.profile(), self.today,
-                                                        points)
+        filtered, left_out = filter_routine_for_profile(
+            routine, self._checked_profile(self.today, skipped), self.today, points)
         drops = [(d.what, d.reason) for d in left_out]
         cap = self.engine().cap(self.today)
         budget = cap * 60
@@ -968,14 +1059,26 @@ class Planner:
         return PreparedSession(replace(filtered, steps=tuple(kept)), tuple(kept), tuple(drops),
                                cap, points)
 
-    def check_with_routine(self, day: date, minutes: int | None,
-                           routine_id: str | None) -> tuple[Verdict, RoutineFit | None]:
+    def check_with_routine(self, day: date, minutes: int | None, routine_id: str | None,
+                           skipped: dict[str, str] | None = None, unwell: bool = False
+                           ) -> tuple[Verdict, RoutineFit | None]:
         """`check`, and with a routine also its fit: a routine that no longer lasts the
-        5-minute minimum once trimmed for this profile adds its reasons (not allowed)."""
+        5-minute minimum once trimmed for this profile (and the zones a skin check names
+        in `skipped`) adds its reasons (not allowed). `unwell`: skin unwell all over, so
+        no session that day (SPEC §8)."""
         verdict = self.check(day, minutes)
+        if unwell:  # no session that day: the earliest is the next day the rules allow
+            verdict = replace(_with_reasons(verdict, (UNWELL_ALL_OVER,)),
+                              earliest=self.engine().earliest(day + timedelta(days=1)))
+        if skipped and routine_id is None:
+            routine_id = next((p.routine for p in self.state().history.plans
+                               if p.date == day and p.routine), None)
+            if routine_id is None:
+                raise BadInput("leaving zones out needs a routine to trim: give --routine "
+                               f"ID (no plan on {day.isoformat()} names one)")
         if routine_id is None:
             return verdict, None
-        fit = self.routine_fit(routine_id, day)
+        fit = self.routine_fit(routine_id, day, skipped)
         return (verdict if fit.fits else _with_reasons(verdict, fit.reasons)), fit
 
     def build_routine(self, concerns: Iterable[str], techniques: Iterable[str],
@@ -1051,12 +1154,13 @@ class ImportProblems(BadInput):
 
 # The commands: every change to the journal is one of these Planner methods.
 COMMANDS = (
-    "plan", "move_plan", "unplan", "confirm_missed",
+    "plan", "plan_next", "move_plan", "unplan", "confirm_missed",
     "log_session", "edit_session",
     "log_product", "log_procedure", "log_injectable", "edit_exposure",
     "log_skin", "edit_skin", "resolve",
     "pause", "unpause", "delete_record",
     "set_profile", "accept_notice", "exclude", "include", "set_settings",
+    "set_preferences", "remember_preparation",
     "import_export", "restore_version",
 )
 

@@ -64,6 +64,8 @@ STEPS = {
     "plan": st.tuples(st.integers(0, 12), st.integers(0, 20), st.integers(3, 12)).map(
         lambda a: lambda p: p.on(TODAY - timedelta(days=a[0])).plan(
             TODAY - timedelta(days=a[0] - a[1]), a[2])),
+    "plan_next": st.tuples(st.integers(0, 12), st.one_of(st.none(), st.integers(3, 12))).map(
+        lambda a: lambda p: p.on(TODAY - timedelta(days=a[0])).plan_next(a[1])),
     "move_plan": st.tuples(PICK, AHEAD).map(
         lambda a: lambda p: p.move_plan(_pick(_ids(p, "plans"), a[0]), a[1])),
     "unplan": PICK.map(lambda k: lambda p: p.unplan(_pick(_ids(p, "plans"), k))),
@@ -103,6 +105,12 @@ STEPS = {
     "exclude": st.sampled_from(("cheek", "jaw")).map(
         lambda z: lambda p: p.exclude(z, "mole")),
     "include": st.sampled_from(("cheek", "jaw")).map(lambda z: lambda p: p.include(z)),
+    "set_preferences": st.tuples(st.sampled_from(("sat,sun", "wed", "none", "funday", None)),
+                                 st.sampled_from(("19:00", "25:00", "none", None))).map(
+        lambda a: lambda p: p.set_preferences(a[0], a[1])),
+    "remember_preparation": st.lists(st.sampled_from(("hands", "face", "tool", "feet")),
+                                     max_size=3).map(
+        lambda items: lambda p: p.remember_preparation(items)),
     "set_settings": st.tuples(st.sampled_from(sorted(RANGES)), st.integers(-1, 60)).map(
         lambda a: lambda p: p.set_settings(**{a[0]: a[1]})),
     "import_export": st.sampled_from(("{}", '{"acuplan_export": 1}')).map(
@@ -128,7 +136,7 @@ def test_every_command_has_a_step_and_nothing_else_writes():
                "start_check", "validate_skin_fields", "library", "routine_fit",
                "check_with_routine", "build_routine",
                "first_allowed", "checkin_on", "exposure_wait", "open_hold_ids",
-               "prepare_session"}
+               "prepare_session", "next_preferred_allowed"}
     public = {n for n, _ in inspect.getmembers(Planner) if not n.startswith("_")}
     assert public == set(COMMANDS) | queries, public ^ (set(COMMANDS) | queries)
     assert set(STEPS) == set(COMMANDS)
@@ -329,6 +337,8 @@ def test_each_command_once_against_the_oracle(tmp_path):
 
     do("accept_notice")
     do("set_profile", pregnant=True)
+    do("set_preferences", "sat,sun", "19:00")
+    do("remember_preparation", ["hands", "face"])
     do("exclude", "cheek", "mole")
     do("include", "cheek")
     do("set_settings", spacing_days=8, cadence_days=9)
@@ -352,6 +362,7 @@ def test_each_command_once_against_the_oracle(tmp_path):
     moved = do("plan", day(44), 5, as_of=day(30))
     do("unplan", gone.plan.id)
     do("move_plan", moved.plan.id, day(36), as_of=day(30))
+    do("plan_next", as_of=day(30))
     do("confirm_missed", moved.plan.id)
     do("delete_record", u.id)
     do("restore_version", __import__("planner.store.versions", fromlist=["x"])

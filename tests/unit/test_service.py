@@ -176,3 +176,34 @@ def test_a_plan_cannot_be_moved_onto_another_plans_day(planner, today, journal_p
         planner.move_plan(b.plan.id, a.plan.date)
     assert [r.rule for r in e.value.reasons] == ["spacing"]
     assert journal_path.read_bytes() == before
+
+
+def test_the_skin_check_trims_a_routine_for_the_day_and_stores_nothing(planner, today,
+                                                                      journal_path):
+    routine = planner.library().routines["brow-and-forehead-points"]
+    whole = planner.prepare_session(routine)
+    checked = planner.prepare_session(routine, {"forehead": "broken-skin"})
+    assert len(checked.steps) == len(whole.steps) - 1
+    assert any("forehead excluded: broken skin" in why for _what, why in checked.dropped)
+    fit = planner.routine_fit(routine.id, today, {"forehead": "broken-skin"})
+    assert not fit.fits and "forehead" in fit.reasons[0].message
+    assert planner.routine_fit(routine.id, today + timedelta(days=1)).fits
+    assert not journal_path.exists()
+
+
+def test_plan_next_goes_to_a_preferred_day(planner, today):
+    planner.set_preferences("wed", "18:30")
+    pv = planner.plan_next()
+    assert pv.plan.date.strftime("%a") == "Wed" and pv.plan.date >= today
+    assert planner.profile().preferred_time == "18:30"
+    assert planner.today_view().next_preferred == planner.next_preferred_allowed()
+
+
+def test_remember_preparation_writes_only_a_change(planner, journal_path):
+    planner.remember_preparation(["face", "hands"])
+    assert planner.profile().preparation == ("hands", "face")
+    before = journal_path.read_bytes()
+    planner.remember_preparation(["hands", "face"])
+    assert journal_path.read_bytes() == before
+    with pytest.raises(BadInput, match="feet"):
+        planner.remember_preparation(["feet"])
