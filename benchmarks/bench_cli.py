@@ -74,13 +74,13 @@ def status_rows(years: float, rounds: int) -> tuple[list[Row], float]:
                   for line in imports.stderr.splitlines() if line.startswith("import time:"))
     cmd = "python benchmarks/bench_cli.py --years Y"
     return [
-        Row("acuplan status, answer cached", years, median(t["status"]), f, 1.5, "x", cmd,
+        Row("acuplan status, answer cached", years, median(t["status"]), f, 0.6, "x", cmd,
             "imports Textual" if textual else "Textual not imported"),
         Row("acuplan status, first after `acuplan log`", years, median(t["after_log"]), f,
-            1.5, "x", cmd, "the write left the answers"),
-        Row("acuplan status, first of a new day", years, median(t["new_day"]), f, 1.5, "x",
+            0.6, "x", cmd, "the write left the answers"),
+        Row("acuplan status, first of a new day", years, median(t["new_day"]), f, 0.6, "x",
             cmd, "yesterday's status left today's answer"),
-        Row("acuplan status, nothing cached", years, median(t["nothing"]), f, 1.5, "x", cmd,
+        Row("acuplan status, nothing cached", years, median(t["nothing"]), f, 1.0, "x", cmd,
             "journal changed by something else: worked out from the records"),
     ], f
 
