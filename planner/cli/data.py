@@ -111,8 +111,8 @@ def _current_state(path: Path) -> tuple[bool, str]:
         return False, "does not exist"
     try:
         snap = Journal(path).snapshot()
-    except StoreError as e:
-        return False, f"unreadable: {e}"
+    except StoreError as e:  # its reason only: this command is the advice it would give
+        return False, f"unreadable: {getattr(e, 'reason', None) or e}"
     return True, "readable: " + _counts_text({k: len(v) for k, v in snap.items()})
 
 
@@ -127,6 +127,7 @@ def restore_cmd(env: Env, version: str | None, as_json: bool) -> None:
     of the chosen version in its place.
     """
     from planner.store import versions
+    from planner.store.errors import restore_command
 
     path = env.path
     if version is None:
@@ -154,7 +155,7 @@ def restore_cmd(env: Env, version: str | None, as_json: bool) -> None:
             rows.append((v.label, v.kind, _when(v.mtime), out.one_line(what)))
         for line in out.table(rows, ("version", "kind", "written", "state")):
             out.write(line)
-        out.write("restore one: `acuplan restore VERSION`")
+        out.write(f"restore one: `{restore_command(path)} VERSION`")
         return
     aside = env.planner.restore_version(version)
     if as_json:

@@ -18,11 +18,20 @@ class StoreError(Exception):
         super().__init__(" ".join(message.split()))  # always one line
 
 
-def _restore_hint(newest_version: Path | None) -> str:
+def restore_command(path: Path) -> str:
+    """The restore command for this journal, naming it, so the advice works whichever
+    journal (--db, ACUPLAN_DB or the default) the failing command used."""
+    import shlex
+
+    return f"acuplan --db {shlex.quote(str(path))} restore"
+
+
+def _restore_hint(path: Path, newest_version: Path | None) -> str:
     if newest_version is None:
-        return "no readable earlier version exists; run `acuplan restore` to see the versions"
+        return (f"no readable earlier version exists; run `{restore_command(path)}` to see "
+                "the versions")
     return (f"the newest readable version is {newest_version}; "
-            f"run `acuplan restore` to list the versions and restore one")
+            f"run `{restore_command(path)}` to list the versions and restore one")
 
 
 class JournalUnreadable(StoreError):
@@ -33,7 +42,7 @@ class JournalUnreadable(StoreError):
         self.reason = reason
         self.newest_version = newest_version
         super().__init__(f"cannot read journal {self.path}: {reason}; "
-                         f"it was left untouched; {_restore_hint(newest_version)}")
+                         f"it was left untouched; {_restore_hint(self.path, newest_version)}")
 
 
 class BadRecordInJournal(JournalUnreadable):
@@ -41,7 +50,7 @@ class BadRecordInJournal(JournalUnreadable):
 
     def __init__(self, path: Path, detail: str, newest_version: Path | None = None) -> None:
         StoreError.__init__(self, f"cannot use journal {Path(path)}: {detail} (changed by "
-                            f"hand?); {_restore_hint(newest_version)}")
+                            f"hand?); {_restore_hint(Path(path), newest_version)}")
         self.path = Path(path)
         self.reason = detail
         self.newest_version = newest_version

@@ -68,7 +68,8 @@ def test_the_message_names_the_newest_readable_version(acu):
     acu.path.write_bytes(b"garbage")
     r = acu("status")
     assert r.exit_code == 4
-    assert "newest readable version is" in r.stderr and "acuplan restore" in r.stderr
+    assert "newest readable version is" in r.stderr
+    assert f"acuplan --db {acu.path} restore" in r.stderr
 
 
 def test_newer_schema_says_upgrade(acu):
@@ -114,3 +115,15 @@ def test_a_directory_as_journal_is_exit_4(acu):
     r = acu("status")
     assert r.exit_code == 4 and str(acu.path) in r.stderr
     acu.no_traceback(r)
+
+
+def test_the_restore_advice_names_the_journal_and_restore_does_not_repeat_it(acu):
+    """Found by the first-week walk: with --db the advice `acuplan restore` would have
+    looked at the default journal, and `restore` itself printed that same advice."""
+    acu.path.parent.mkdir(parents=True)
+    acu.path.write_bytes(GARBAGE["garbage"])
+    r = acu("status")
+    assert r.exit_code == 4 and f"run `acuplan --db {acu.path} restore`" in r.stderr
+    listing = acu.ok("restore").stdout
+    assert f"journal {acu.path}: unreadable: " in listing
+    assert "run `" not in listing  # this is the command the advice points to

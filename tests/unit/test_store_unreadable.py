@@ -70,7 +70,7 @@ def test_unreadable_file_raises_and_stays_byte_identical(tmp_path, kind):
         assert not isinstance(err, NewerSchema), name
         assert err.exit_code == 4 and isinstance(err, StoreError)
         assert err.path == path and err.reason
-        assert str(path) in str(err) and "acuplan restore" in str(err)
+        assert f"acuplan --db {path} restore" in str(err)
         assert "\n" not in str(err)
         assert err.newest_version is None and "no readable" in str(err)
         assert state(tmp_path) == before, name  # nothing overwritten, renamed or created

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, Static
 
 from planner.app.base import AppScreen
 from planner.app.styles import SCREENS_CSS
-from planner.store.errors import JournalUnreadable, StoreError
+from planner.store.errors import JournalUnreadable, StoreError, restore_command
 
 
 def error_content(exc: StoreError) -> Content:
@@ -29,7 +29,8 @@ def error_content(exc: StoreError) -> Content:
         lines.append(Content(""))
         lines.append(Content("The file was left exactly as it is: acuplan will not write to it."))
         lines.append(Content.assemble(
-            "To get back: quit (ctrl+q) and run ", ("acuplan restore", "bold $accent"),
+            "To get back: quit (ctrl+q) and run ",
+            (restore_command(path) if path is not None else "acuplan restore", "bold $accent"),
             " to list the versions and put a readable one in place",
             " (the unreadable file is kept aside, never deleted)."))
         lines.append(Content("This screen closes by itself once the journal is readable again."))
