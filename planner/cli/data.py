@@ -51,13 +51,17 @@ def export_cmd(env: Env, fmt: str, output: str | None) -> None:
         snapshot = {**snapshot, "sessions": [
             {**d, "violations": [r.rule for r in broke.get(d["id"], ())]}
             for d in snapshot.get("sessions", [])]}
-    text = export_json(snapshot) if fmt == "json" else export_csv(snapshot)
+    mine = env.planner.routines_for_export() if fmt == "json" else []
+    text = export_json(snapshot, routines=mine) if fmt == "json" else export_csv(snapshot)
     if output is None:
         out.write(text.rstrip("\n"))
         return
     write_private(Path(output), text)
     n = sum(len(v) for v in snapshot.values())
-    out.write(f"exported {n} record{'s' if n != 1 else ''} as {fmt} to {output}", err=True)
+    also = f" and {len(mine)} routine{'s' if len(mine) != 1 else ''} of your own" if mine \
+        else ""
+    out.write(f"exported {n} record{'s' if n != 1 else ''}{also} as {fmt} to {output}",
+              err=True)
 
 
 IMPORT_LIMIT = 64 * 1024 * 1024  # SPEC §6: an export of decades is a few MiB
@@ -86,10 +90,14 @@ def import_cmd(env: Env, file: str, as_json: bool) -> None:
     if as_json:
         out.dump_json({"imported": counts})
         return
-    total = sum(counts.values())
-    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v)
+    records = {k: v for k, v in counts.items() if k != "routines"}
+    total = sum(records.values())
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(records.items()) if v)
+    mine = counts.get("routines", 0)
     out.write(f"imported {total} record{'s' if total != 1 else ''} into {env.path}"
-              + (f" ({detail})" if detail else ""))
+              + (f" ({detail})" if detail else "")
+              + (f", and {mine} routine{'s' if mine != 1 else ''} of your own" if mine
+                 else ""))
 
 
 def _when(ts: float) -> str:

@@ -1100,17 +1100,110 @@ class Planner:
 
     # -- data in
 
+    def routines_for_export(self) -> list[dict[str, str]]:
+        """The user's own routines as `{"id", "toml"}` (each file's text as it is, so
+        comments survive), for the JSON export: they live beside the journal."""
+        from planner.library.loader import read_routine_bytes, user_routine_files
+
+        found = []
+        for rid, path in sorted(user_routine_files(self.user_routines_dir).items()):
+            try:
+                text = read_routine_bytes(path).decode("utf-8").removeprefix("\ufeff")
+            except (OSError, ValueError):
+                continue  # it loaded a moment ago; gone or changed since: not exported
+            found.append({"id": rid, "toml": text})
+        return found
+
     def import_export(self, text: str) -> dict[str, int]:
         """Load a JSON export into an empty journal, after checking every record and
-        setting as the commands would (exit 2 listing the problems, nothing written)."""
+        setting as the commands would (exit 2 listing the problems, nothing written).
+        The export's user routines are checked by the library's validator as a routine
+        file is, and written to the routines folder before the journal; if the journal
+        cannot be written, the routine files this import created are removed again."""
         from planner.service.import_checks import check_import
-        from planner.store.exchange import import_tables, parse_export
+        from planner.store.exchange import import_tables, parse_export_with_routines
 
-        tables = parse_export(text)
+        tables, routines = parse_export_with_routines(text)
         problems = check_import(tables, self.today)
+        to_write = self._check_import_routines(routines, problems)
         if problems:
             raise ImportProblems(problems)
-        return import_tables(self.journal, tables)
+        created = self._write_import_routines(to_write)
+        try:
+            counts = import_tables(self.journal, tables)
+        except BaseException:
+            for path in created:
+                path.unlink(missing_ok=True)
+            raise
+        finally:
+            self._library = None  # read again with what is in the folder now
+        if routines:
+            counts["routines"] = len(routines)
+        return counts
+
+    def _check_import_routines(self, routines: list[dict[str, str]],
+                               problems: list[str]) -> list[tuple[Path, str]]:
+        """Files to write for the export's routines; each problem appended to `problems`.
+        A routine already in the folder with the same text is left as it is."""
+        from planner.library.loader import user_routine_files, validate_bytes
+
+        if not routines:
+            return []
+        lib = self.library()
+        points = lib.points
+        shipped = {r.id for r in lib.routines.values() if r.source == "shipped"}
+        existing = user_routine_files(self.user_routines_dir)
+        out: list[tuple[Path, str]] = []
+        for r in routines:
+            rid, toml = r["id"], r["toml"]
+            label = f"routine {rid!r}"
+            routine, issues = validate_bytes(toml.encode("utf-8", "surrogatepass"), label,
+                                             points, "user")
+            problems.extend(str(i) for i in issues)
+            if routine is None:
+                continue
+            if routine.id != rid:
+                problems.append(f"{label}: its TOML says id {routine.id!r}")
+            elif rid in shipped:
+                problems.append(f"{label}: is a shipped routine's id")
+            elif rid in existing:
+                try:
+                    same = existing[rid].read_text(encoding="utf-8").removeprefix(
+                        "\ufeff") == toml
+                except (OSError, ValueError):
+                    same = False
+                if not same:
+                    problems.append(f"{label}: {existing[rid]} already holds a routine with "
+                                    "this id and other content; move it away first")
+            else:
+                target = self.user_routines_dir / f"{rid}.toml"
+                if target.exists() or target.is_symlink():
+                    problems.append(f"{label}: {target} exists and is not this routine; "
+                                    "move it away first")
+                else:
+                    out.append((target, toml))
+        return out
+
+    def _write_import_routines(self, files: list[tuple[Path, str]]) -> list[Path]:
+        """Write each routine file atomically (0600, folder 0700); on a failure remove
+        those written so far and raise the store's write error."""
+        import os
+
+        from planner.store import atomic
+        from planner.store.errors import JournalWriteError
+
+        created: list[Path] = []
+        try:
+            for target, toml in files:
+                atomic.ensure_dir(target.parent)
+                os.chmod(target.parent, atomic.DIR_MODE)
+                atomic.atomic_write(target, toml.encode("utf-8"), through_links=False)
+                created.append(target)
+        except OSError as e:
+            for path in created:
+                path.unlink(missing_ok=True)
+            raise JournalWriteError(target, e) from e
+        return created
 
     def restore_version(self, label: str):
         """Put a kept version back. If the journal now is readable and holds open holds,

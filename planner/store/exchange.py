@@ -32,14 +32,24 @@ def _tables(snapshot: Tables) -> dict[str, list[Mapping[str, Any]]]:
     return {n: list(docs) for n, docs in snapshot.items() if n != META}
 
 
-def export_json(snapshot: Tables, *, schema_version: int = CURRENT_SCHEMA) -> str:
-    """The whole journal as JSON text: `{"acuplan_export": 1, "schema_version", "tables"}`.
+ROUTINE_LIMIT = 500            # user routines in one export
+ROUTINE_TEXT_LIMIT = 1 << 20   # characters of one routine's TOML, as a routine file
+
+
+def export_json(snapshot: Tables, *, schema_version: int = CURRENT_SCHEMA,
+                routines: Sequence[Mapping[str, str]] = ()) -> str:
+    """The whole journal as JSON text: `{"acuplan_export": 1, "schema_version", "tables"}`,
+    and `"routines": [{"id", "toml"}]` when the user has routines of their own (they live
+    beside the journal, so an export without them would lose them).
 
     A `Journal.snapshot()` is always at CURRENT_SCHEMA (older files are
     migrated when read), so `schema_version` rarely needs passing.
     """
-    doc = {FORMAT_KEY: FORMAT_VERSION, "schema_version": schema_version,
-           "tables": _tables(snapshot)}
+    doc: dict[str, Any] = {FORMAT_KEY: FORMAT_VERSION, "schema_version": schema_version,
+                           "tables": _tables(snapshot)}
+    if routines:
+        doc["routines"] = sorted(({"id": r["id"], "toml": r["toml"]} for r in routines),
+                                 key=lambda r: r["id"])
     return json.dumps(doc, ensure_ascii=True, allow_nan=False, sort_keys=True, indent=2) + "\n"
 
 
@@ -99,6 +109,13 @@ def _compact(value: Any) -> str:
 
 def parse_export(text: str) -> dict[str, list[dict[str, Any]]]:
     """The tables of a JSON export, checked and migrated; ImportRefused if it is not one."""
+    return parse_export_with_routines(text)[0]
+
+
+def parse_export_with_routines(text: str) -> tuple[dict[str, list[dict[str, Any]]],
+                                                   list[dict[str, str]]]:
+    """The tables and the user routines (`{"id", "toml"}`, their shape checked here, their
+    content by the library) of a JSON export; ImportRefused if it is not one."""
     try:
         doc = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as e:
@@ -127,7 +144,25 @@ def parse_export(text: str) -> dict[str, list[dict[str, Any]]]:
             check_tables(raw, need_ids=True)
     except BadJournal as e:
         raise ImportRefused(f"the export is damaged: {e.reason}") from None
-    return {n: list(t.values()) for n, t in raw.items() if n != META}
+    return {n: list(t.values()) for n, t in raw.items() if n != META}, _routines(doc)
+
+
+def _routines(doc: dict[str, Any]) -> list[dict[str, str]]:
+    found = doc.get("routines", [])
+    if not isinstance(found, list) or len(found) > ROUTINE_LIMIT:
+        raise ImportRefused(f"the export's \"routines\" must be a list of at most "
+                            f"{ROUTINE_LIMIT} {{id, toml}} objects")
+    seen: set[str] = set()
+    for i, r in enumerate(found, 1):
+        if not (isinstance(r, dict) and set(r) == {"id", "toml"}
+                and isinstance(r["id"], str) and isinstance(r["toml"], str)
+                and 0 < len(r["id"]) <= 64 and len(r["toml"]) <= ROUTINE_TEXT_LIMIT):
+            raise ImportRefused(f"routine {i} in the export is not an {{id, toml}} object "
+                                "of text (an id of 1-64 characters, at most 1 MiB of TOML)")
+        if r["id"] in seen:
+            raise ImportRefused(f"the export holds routine {r['id']!r} twice")
+        seen.add(r["id"])
+    return [{"id": r["id"], "toml": r["toml"]} for r in found]
 
 
 def import_json(journal: Journal, text: str) -> dict[str, int]:

@@ -145,3 +145,87 @@ def test_restore_lists_unreadable_versions_too(acu):
 def test_restore_with_no_versions(acu):
     r = acu.ok("restore")
     assert "does not exist" in r.stdout and "no kept versions" in r.stdout
+
+
+def _own_routine(acu) -> str:
+    acu.ok("routines", "build", "--concern", "stress", "--technique", "acupressure",
+           "--minutes", "8", "--name", "My calm [evening]", "--save")
+    return "my-calm-evening"
+
+
+def test_the_users_own_routines_travel_with_the_export(acu, tmp_path):
+    """User routines live beside the journal: an export without them lost them."""
+    _fill(acu)
+    rid = _own_routine(acu)
+    exported = acu.ok("export").stdout
+    own = json.loads(exported)["routines"]
+    assert [r["id"] for r in own] == [rid]
+    assert own[0]["toml"] == (acu.path.parent / "routines" / f"{rid}.toml").read_text()
+    f = tmp_path / "export.json"
+    f.write_text(exported, encoding="utf-8")
+    other = tmp_path / "other" / "journal.json"
+    r = acu.ok("import", str(f), db=other)
+    assert "and 1 routine of your own" in r.stdout
+    assert (other.parent / "routines" / f"{rid}.toml").read_text() == own[0]["toml"]
+    assert acu.ok("routines", "show", rid, db=other).stdout == acu.ok("routines", "show",
+                                                                      rid).stdout
+    assert acu.ok("export", db=other).stdout == exported  # a round trip, byte for byte
+
+
+def test_an_export_without_own_routines_has_no_routines_key(acu):
+    _fill(acu)
+    assert "routines" not in json.loads(acu.ok("export").stdout)
+
+
+def _export_with(acu, tmp_path, routines) -> str:
+    doc = json.loads(acu.ok("export").stdout)
+    doc["routines"] = routines
+    f = tmp_path / "export.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    return str(f)
+
+
+def test_an_imported_routine_is_checked_like_a_routine_file(acu, tmp_path):
+    _fill(acu)
+    rid = _own_routine(acu)
+    good = (acu.path.parent / "routines" / f"{rid}.toml").read_text()
+    needle = good.replace('name = "My calm [evening]"', 'name = "Calm with press n\u00adeedles"')
+    assert needle != good
+    other = tmp_path / "other" / "journal.json"
+    for routines, words in (
+            ([{"id": rid, "toml": needle}], ("needle",)),
+            ([{"id": "not-it", "toml": good}], ("not-it", rid)),
+            ([{"id": rid, "toml": "id = ["}], ("TOML",)),
+            ([{"id": rid}], ("id, toml",)),
+            ([{"id": rid, "toml": good}, {"id": rid, "toml": good}], ("twice",))):
+        r = acu("import", _export_with(acu, tmp_path, routines), db=other)
+        assert r.exit_code == 2, (routines, r.stderr)
+        assert all(w in r.stderr for w in words), r.stderr
+        assert not other.exists() and not (other.parent / "routines").exists()
+
+
+def test_an_imported_routine_never_replaces_a_different_file(acu, tmp_path):
+    _fill(acu)
+    rid = _own_routine(acu)
+    f = tmp_path / "export.json"
+    f.write_text(acu.ok("export").stdout, encoding="utf-8")
+    other = tmp_path / "other" / "journal.json"
+    mine = other.parent / "routines" / f"{rid}.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# someone else's file\n")
+    r = acu("import", str(f), db=other)
+    assert r.exit_code == 2 and "move it away first" in r.stderr
+    assert mine.read_text() == "# someone else's file\n" and not other.exists()
+
+
+def test_a_refused_import_leaves_no_routine_file_behind(acu, tmp_path):
+    _fill(acu)
+    rid = _own_routine(acu)
+    f = tmp_path / "export.json"
+    f.write_text(acu.ok("export").stdout, encoding="utf-8")
+    other = tmp_path / "other" / "journal.json"
+    acu.ok("log", "product", "scrub", db=other)  # not empty: the journal refuses
+    before = other.read_bytes()
+    acu.bad(acu("import", str(f), db=other), "already holds records")
+    assert other.read_bytes() == before
+    assert not (other.parent / "routines" / f"{rid}.toml").exists()
