@@ -592,3 +592,90 @@ async def test_deleting_a_plan_and_a_pause(tmp_path):
         assert await wait_for(pilot, lambda: table_rows(app.screen) == [])
     snap = planner_for(journal_file(tmp_path)).journal.snapshot()
     assert snap.get("plans", []) == [] and snap.get("pauses", []) == []
+
+
+@arun
+async def test_a_reaction_from_another_row_defaults_to_the_latest_recent_session(tmp_path):
+    """First-week walk: the reaction form opened on a check-in row offered "no session"."""
+    app = make_app(tmp_path, sessions=[(days(-9), 10), (days(-1), 10)],
+                   checkins=[{"date": TODAY, "redness": 1}])
+    recent = max(planner_for(journal_file(tmp_path)).state().history.sessions,
+                 key=lambda s: s.date)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert table_rows(screen)[0][1] == "checkin"  # the newest row is not a session
+        form = await open_form(pilot, "x", "SkinFormScreen")
+        assert form.query_one("#f-session", Select).value == recent.id
+
+
+@arun
+async def test_a_reaction_with_no_session_lately_links_none(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-9), 10)], checkins=[{"date": TODAY}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "x", "SkinFormScreen")
+        assert form.query_one("#f-session", Select).value is Select.NULL
+
+
+@arun
+async def test_resolve_on_a_row_without_a_hold_offers_the_open_holds(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-5), "redness": 3},
+                                       {"date": days(-3), "flags": ["fever"]},
+                                       {"date": days(-1), "redness": 1}])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert table_rows(screen)[0][0] == days(-1).isoformat()  # a mild record: no hold
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceScreen")
+        text = app.screen.text
+        assert "no open hold" in text and "2 skin records hold sessions" in text
+        assert f"{days(-3).isoformat()} red-flag (1)" in text  # newest first
+        assert f"{days(-5).isoformat()} severe (2)" in text
+        await pilot.press("2")
+        form = await open_form_now(pilot, "ResolveScreen")
+        assert form.item["date"] == days(-5).isoformat()
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        resolved = {d["date"]: d["resolved_on"] for d in skin_docs(tmp_path)}
+        assert resolved[days(-5).isoformat()] == TODAY.isoformat()
+        assert resolved[days(-3).isoformat()] is None
+
+
+@arun
+async def test_resolve_with_no_open_hold_says_so(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-1), "redness": 1}])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: any("no open hold" in n for n in app.notes))
+        assert type(app.screen).__name__ == "JournalScreen"
+
+
+async def open_form_now(pilot, name):
+    assert await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name)
+    return pilot.app.screen
+
+
+@arun
+async def test_a_past_session_names_its_routine_and_an_edit_can_change_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "l", "SessionFormScreen")
+        routine = form.query_one("#f-routine", Select)
+        assert routine.value is Select.NULL  # "no routine / my own way" unless chosen
+        routine.value = "brow-and-forehead-points"
+        await type_into(pilot, "#f-date", days(-2).isoformat())
+        await type_into(pilot, "#f-minutes", "5")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
+        assert doc["routine"] == "brow-and-forehead-points"
+        form = await open_form(pilot, "e", "SessionFormScreen")
+        routine = form.query_one("#f-routine", Select)
+        assert routine.value == "brow-and-forehead-points"
+        routine.value = Select.NULL
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
+        assert doc["routine"] is None

@@ -47,8 +47,10 @@ class SessionFormScreen(SubmitForm):
                                                 restrict=r"-?[0-9]*", compact=True),
                                hint=Static(f"1–{MAX_LOG_MINUTES}", classes="rec-hint"))
                 yield FieldError(id="err-minutes")
-                if rec.get("routine"):
-                    yield Static(Content(f"Routine: {rec['routine']}"), classes="rec-dialog-body")
+                yield form_row("Routine", Select(self._routine_options(rec.get("routine")),
+                                                 prompt="no routine / my own way",
+                                                 value=rec.get("routine") or Select.NULL,
+                                                 id="f-routine", compact=True))
                 outcome = rec.get("outcome") if rec.get("outcome") in OUTCOMES else "completed"
                 yield form_row("Outcome", Select([(OUTCOME_LABELS[o], o) for o in OUTCOMES],
                                                  allow_blank=False, value=outcome,
@@ -61,6 +63,19 @@ class SessionFormScreen(SubmitForm):
 
     def on_mount(self) -> None:
         self.query_one("#f-minutes", Input).focus()
+
+    def _routine_options(self, current: str | None) -> list[tuple[Content, str]]:
+        """The library's routines by name; a routine the record names that the library no
+        longer has stays choosable, so an edit does not drop it silently."""
+        try:
+            routines = self.app.get_library().routines.values()
+        except Exception:  # a library that cannot be read leaves the field with the record's
+            routines = []
+        out = [(Content(f"{r.name} ({r.id})"), r.id)
+               for r in sorted(routines, key=lambda r: r.name.lower())]
+        if current and not any(v == current for _, v in out):
+            out.insert(0, (Content(f"{current} (not in the library now)"), current))
+        return out
 
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {"note": self.query_one("#f-note", Input).value}
@@ -75,15 +90,18 @@ class SessionFormScreen(SubmitForm):
             errors["note"] = why
         outcome = self.query_one("#f-outcome", Select).value
         values["outcome"] = outcome if outcome in OUTCOMES else "completed"
+        routine = self.query_one("#f-routine", Select).value
+        values["routine"] = None if routine is Select.NULL else str(routine)
         return values, errors
 
     def save(self, planner, values: dict[str, Any]):
         day, minutes, outcome, note = (values["day"], values["minutes"], values["outcome"],
                                        values["note"])
+        routine = values["routine"]
         if self.record:
             return planner.edit_session(self.record["id"], day=day, minutes=minutes,
-                                        outcome=outcome, note=note)
-        return planner.log_session(day, minutes, outcome=outcome, note=note)
+                                        routine=routine, outcome=outcome, note=note)
+        return planner.log_session(day, minutes, routine=routine, outcome=outcome, note=note)
 
     def saved(self, logged, values: dict[str, Any]) -> None:
         day, minutes, outcome = values["day"], values["minutes"], values["outcome"]

@@ -33,6 +33,7 @@ from planner.app.forms.pause import PauseFormScreen
 from planner.app.forms.resolve import ResolveScreen
 from planner.app.forms.skin import SkinFormScreen
 from planner.app.screens.section import ShowsJournal
+from planner.app.widgets.choice import Choice, ChoiceScreen
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.writes import Writes
 from planner.service.planner import BadInput, Refused
@@ -192,8 +193,15 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
 
     @guard
     def action_new_reaction(self) -> None:
+        """A reaction to the session selected, else to the latest session of today or
+        yesterday (a reaction follows a session within a day or so), else to none."""
         item = self.current_item()
         sid = item["id"] if item and item["type"] == "session" else None
+        if sid is None:
+            planner = self.app.planner
+            recent = [s for s in planner.state().history.sessions
+                      if 0 <= (planner.today - s.date).days <= 1]
+            sid = max(recent, key=lambda s: (s.date, s.id)).id if recent else None
         self.app.push_screen(SkinFormScreen("reaction", session_id=sid))
 
     @guard
@@ -274,16 +282,37 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
 
     @guard
     def action_resolve_hold(self) -> None:
+        """Resolve the selected record's hold; on a row without one, offer the open holds
+        (they may be older than the rows shown)."""
         item = self.current_item()
-        if item is None or item["type"] not in SKIN_TYPES:
-            self.app.notify("Move to a severe or warning-sign skin record to resolve its hold.",
-                            severity="warning")
+        if item is not None and self.hold_open(item):
+            self.app.push_screen(ResolveScreen(item))
             return
-        if not self.hold_open(item):
-            self.app.notify(f"This {item['type']} ({item.get('class')}) has no open hold.",
-                            severity="warning")
+        holds = self.app.planner.open_holds()
+        if not holds:
+            self.app.notify("There is no open hold: nothing to resolve.")
             return
-        self.app.push_screen(ResolveScreen(item))
+        by_id = {it["id"]: it for it in self.app.planner.history_items(
+            min(h.date for h in holds)) if it["type"] in SKIN_TYPES}
+        found = [by_id[h.id] for h in reversed(holds) if h.id in by_id][:4]  # newest first
+        if len(found) == 1:
+            self.app.push_screen(ResolveScreen(found[0]))
+            return
+        here = ("The selected row has no open hold. " if item is not None else "")
+        choices = [Choice(it["id"], f"{it['date']} {it.get('class')}", str(n), "primary")
+                   for n, it in enumerate(found, 1)]
+
+        def chosen(rid: str | None) -> None:
+            if rid:
+                self.app.push_screen(ResolveScreen(next(it for it in found if it["id"] == rid)))
+
+        self.app.push_screen(ChoiceScreen(
+            "Which hold do you want to resolve?",
+            [here + f"{len(holds)} skin record{'s' if len(holds) != 1 else ''} hold "
+             "sessions: choose one (its number), or esc."
+             + (" The newest 4 are shown; resolve those first, or select an older one "
+                "in the list (period: everything)." if len(holds) > 4 else "")],
+            [*choices, Choice("", "Cancel", "escape")], cancel=""), chosen)
 
 
 __all__ = ["JournalScreen", "PERIODS", "MAX_ROWS"]
