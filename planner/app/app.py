@@ -70,6 +70,7 @@ class AcuplanApp(App):
         self.store_error: StoreError | None = None
         self.session_time_scale: float = 1.0  # real seconds per countdown second = 1/scale
         self._library = None
+        self.last_deleted: Any = None  # what ctrl+z puts back (planner.app.undo)
         self._last_signature: Any = None
         self._answers_for: Any = None  # journal signature the status answers were kept for
         self._start: Any = _UNREAD
@@ -331,10 +332,11 @@ class AcuplanApp(App):
     # ---------------------------------------------------- shared flows
 
     def start_session(self, routine) -> bool:
-        """Check today's rules and open the guided session, or show why not. A routine
+        """Check today's rules, then ask the preparation and the skin check and open the
+        guided session (planner/app/screens/session_start.py), or show why not. A routine
         that a caution or an excluded zone cuts under 5 minutes is refused with that
-        reason, and the builder is offered."""
-        from planner.app.screens.session import SessionScreen
+        reason, and the builder is offered. True when the start went on to its questions."""
+        from planner.app.screens.session_start import ask_before_session
 
         try:
             fit = self.planner.routine_fit(routine.id, self.today)
@@ -350,7 +352,7 @@ class AcuplanApp(App):
             self.notify(f"This routine cannot be run: {exc}", title="Routine",
                         severity="error", timeout=8)
             return False
-        self.push_screen(SessionScreen(prepared))
+        ask_before_session(self, routine)
         return True
 
     def refuse_routine(self, routine, reasons, when: str) -> None:

@@ -220,6 +220,18 @@ class SkinResult(Value, frozen=True):
         return self.record.id
 
 
+class Deleted(Value, frozen=True):
+    """A record just deleted, as stored, and the records that pointed at it (table, id):
+    all an undo needs (`Planner.undo_delete`). Indexable as the (table, doc) it was."""
+
+    table: str
+    doc: dict
+    links: tuple[tuple[str, str], ...] = ()
+
+    def __getitem__(self, i: int) -> Any:
+        return (self.table, self.doc)[i]
+
+
 class Logged(Value, frozen=True):
     """A record as the journal now holds it, and what the change did to other sessions."""
 
@@ -871,8 +883,8 @@ class Planner:
 
     # -- any record
 
-    def delete_record(self, record_id: str) -> tuple[str, dict]:
-        """Delete a journal entry by id; returns its table and document (for an undo).
+    def delete_record(self, record_id: str) -> Deleted:
+        """Delete a journal entry by id; returns it as stored, for an undo.
 
         A skin record that ever held sessions stays (exit 3): while open only `resolve`
         lifts it, and once resolved its resolution keeps resetting the ramp. A deleted
@@ -885,12 +897,48 @@ class Planner:
                 if rec.rank >= SEVERE_RANK or rec.resolved_on is not None:
                     raise Refused(_hold_edit_message(rec, "deleted"), _hold_reasons(rec))
             w.tx.delete(table, record_id)
+            links: list[tuple[str, str]] = []
             if table == "sessions":
                 for p in w.tx.find("plans", fulfilled_by=record_id):
                     w.tx.update("plans", p["id"], {"fulfilled_by": None})
+                    links.append(("plans", p["id"]))
                 for r in w.tx.find("skin", session_id=record_id):
                     w.tx.update("skin", r["id"], {"session_id": None})
-        return table, doc
+                    links.append(("skin", r["id"]))
+        return Deleted(table, dict(doc), tuple(links))
+
+    def undo_delete(self, deleted: Deleted) -> Logged:
+        """Put a deleted record back as it was (its id, its links), re-checked like any
+        change: a plan whose day has passed or is now blocked is refused, as planning it
+        again would be; everything else is history and comes back with what it implies."""
+        from planner.service.import_checks import check_import
+
+        table, doc = deleted.table, dict(deleted.doc)
+        if table not in TABLES or table in ("profile", "settings"):
+            raise BadInput(f"cannot undo the deletion of a {table!r} record")
+        problems = check_import({table: [doc]}, self.today)
+        if problems:
+            raise BadInput(f"cannot put the record back: {problems[0]}")
+        with self._change() as w:
+            rid = doc["id"]
+            if any(r["id"] == rid for r in w.tx.find(table)):
+                raise BadInput(f"the {record_type(table, doc)} {rid} is back already")
+            if table == "plans":
+                plan = from_doc(Plan, doc)
+                if plan.fulfilled_by is None and plan.date < self.today:
+                    raise BadInput(f"the plan's day ({plan.date.isoformat()}) has passed; "
+                                   "plan a new day instead")
+                verdict = w.engine.check(plan.date, plan.minutes, fulfil=False)
+                if plan.fulfilled_by is None and not verdict.allowed:
+                    raise Refused(f"cannot put the plan on {plan.date.isoformat()} back",
+                                  verdict.reasons)
+            w.tx.insert(table, doc)
+            for other, oid in deleted.links:
+                field = "fulfilled_by" if other == "plans" else "session_id"
+                found = [r for r in w.tx.find(other) if r["id"] == oid]
+                if found and found[0].get(field) is None:
+                    w.tx.update(other, oid, {field: rid})
+        return w.logged(table, rid)
 
     # ------------------------------------------------------- profile/settings
 
@@ -1251,7 +1299,7 @@ COMMANDS = (
     "log_session", "edit_session",
     "log_product", "log_procedure", "log_injectable", "edit_exposure",
     "log_skin", "edit_skin", "resolve",
-    "pause", "unpause", "delete_record",
+    "pause", "unpause", "delete_record", "undo_delete",
     "set_profile", "accept_notice", "exclude", "include", "set_settings",
     "set_preferences", "remember_preparation",
     "import_export", "restore_version",
@@ -1416,6 +1464,6 @@ def _with_reasons(verdict: Verdict, reasons: tuple[Reason, ...]) -> Verdict:
 
 __all__ = [
     "Planner", "BadInput", "Refused", "PlanView", "TodayView", "DayView", "SkinResult",
-    "Logged", "RoutineFit", "ImportProblems", "COMMANDS", "KEEP", "MIN_MINUTES",
+    "Logged", "Deleted", "RoutineFit", "ImportProblems", "COMMANDS", "KEEP", "MIN_MINUTES",
     "PreparedSession", "step_label",
 ]

@@ -679,3 +679,34 @@ async def test_a_past_session_names_its_routine_and_an_edit_can_change_it(tmp_pa
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
         (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["sessions"]
         assert doc["routine"] is None
+
+
+@arun
+async def test_a_delete_is_undone_with_ctrl_z_once(tmp_path):
+    app = make_app(tmp_path, products=[("scrub", days(-3))], checkins=[{"date": days(-1)}])
+    before = planner_for(journal_file(tmp_path)).journal.snapshot()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "delete", "ConfirmScreen")
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: any("ctrl+z puts it back" in n for n in app.notes))
+        assert skin_docs(tmp_path) == []
+        await pilot.press("ctrl+z")
+        assert await wait_for(pilot, lambda: len(table_rows(app.screen)) == 2)
+        assert planner_for(journal_file(tmp_path)).journal.snapshot() == before
+        await pilot.press("ctrl+z")
+        assert await wait_for(pilot, lambda: "Nothing to undo." in app.notes)
+
+
+@arun
+async def test_undoing_an_unplan_is_refused_when_the_day_is_blocked_now(tmp_path):
+    app = make_app(tmp_path, plans=[(days(2), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        await open_form(pilot, "delete", "ConfirmScreen")
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: any("ctrl+z puts it back" in n for n in app.notes))
+        planner_for(journal_file(tmp_path)).log_product("retinoid", TODAY)  # from the CLI
+        await pilot.press("ctrl+z")
+        assert await wait_for(pilot, lambda: any(n.startswith("Not put back") for n in app.notes))
+        assert planner_for(journal_file(tmp_path)).journal.snapshot().get("plans", []) == []

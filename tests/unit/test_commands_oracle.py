@@ -100,6 +100,9 @@ STEPS = {
     "delete_record": PICK.map(lambda k: lambda p: p.delete_record(_pick(
         _ids(p, "sessions", "plans", "products", "procedures", "injectables", "skin",
              "pauses"), k))),
+    "undo_delete": PICK.map(lambda k: lambda p: p.undo_delete(p.delete_record(_pick(
+        _ids(p, "sessions", "plans", "products", "procedures", "injectables", "skin",
+             "pauses"), k)))),
     "set_profile": st.booleans().map(lambda b: lambda p: p.set_profile(pregnant=b)),
     "accept_notice": st.just(lambda p: p.accept_notice()),
     "exclude": st.sampled_from(("cheek", "jaw")).map(
@@ -364,6 +367,8 @@ def test_each_command_once_against_the_oracle(tmp_path):
     do("move_plan", moved.plan.id, day(36), as_of=day(30))
     do("plan_next", as_of=day(30))
     do("confirm_missed", moved.plan.id)
+    gone = do("delete_record", u.id)
+    do("undo_delete", gone)
     do("delete_record", u.id)
     do("restore_version", __import__("planner.store.versions", fromlist=["x"])
        .list_versions(path)[0].label)

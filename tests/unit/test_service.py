@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from planner.service.planner import BadInput, Planner, Refused
+from planner.service.planner import BadInput, Deleted, Planner, Refused
 from planner.store.journal import Journal
 
 
@@ -207,3 +207,56 @@ def test_remember_preparation_writes_only_a_change(planner, journal_path):
     assert journal_path.read_bytes() == before
     with pytest.raises(BadInput, match="feet"):
         planner.remember_preparation(["feet"])
+
+
+def test_undo_puts_a_deleted_session_back_with_its_links(planner, today, journal_path):
+    pv = planner.plan(today, 10)
+    s = planner.log_session(today, 10)
+    r = planner.log_skin("reaction", today, session_id=s.id, redness=1)
+    before = planner.journal.snapshot()
+    gone = planner.delete_record(s.id)
+    assert gone.table == "sessions" and sorted(gone.links) == [("plans", pv.plan.id),
+                                                                ("skin", r.record.id)]
+    assert planner.plan_views(include_past=True)[0].plan.fulfilled_by is None
+    back = planner.undo_delete(gone)
+    assert back.id == s.id
+    assert _same_records(planner.journal.snapshot(), before)
+    with pytest.raises(BadInput, match="back already"):
+        planner.undo_delete(gone)
+
+
+def _same_records(a, b) -> bool:
+    key = lambda docs: sorted(docs, key=lambda d: d["id"])  # noqa: E731
+    return {t: key(d) for t, d in a.items()} == {t: key(d) for t, d in b.items()}
+
+
+def test_undo_of_an_unplan_is_refused_when_the_day_is_now_blocked(planner, today,
+                                                                   journal_path):
+    pv = planner.plan(days(today, 2), 10)
+    gone = planner.delete_record(pv.plan.id)
+    planner.log_product("retinoid", today)  # three product-free days: the 2nd is blocked
+    before = journal_path.read_bytes()
+    with pytest.raises(Refused) as e:
+        planner.undo_delete(gone)
+    assert [r.rule for r in e.value.reasons] == ["product-blackout"]
+    assert journal_path.read_bytes() == before
+
+
+def test_undo_of_a_product_brings_its_blackout_back(planner, today):
+    p = planner.log_product("scrub", today)
+    gone = planner.delete_record(p.id)
+    assert planner.check(days(today, 1)).allowed
+    planner.undo_delete(gone)
+    assert not planner.check(days(today, 1)).allowed
+
+
+def test_undo_checks_the_record_like_an_import(planner, today, journal_path):
+    planner.log_product("scrub", days(today, -5))
+    before = journal_path.read_bytes()
+    for bad in (Deleted("products", {"id": "x1", "kind": "lotion", "date": today.isoformat()}),
+                Deleted("profile", {"id": "x2"}),
+                Deleted("sessions", {"id": "x3", "date": days(today, 3).isoformat(),
+                                     "minutes": 10})):
+        with pytest.raises(BadInput):
+            planner.undo_delete(bad)
+    assert journal_path.read_bytes() == before

@@ -33,10 +33,11 @@ from planner.app.forms.pause import PauseFormScreen
 from planner.app.forms.resolve import ResolveScreen
 from planner.app.forms.skin import SkinFormScreen
 from planner.app.screens.section import ShowsJournal
+from planner.app.undo import UNDO_KEY, deleted_record, offer_undo, undo_last
 from planner.app.widgets.choice import Choice, ChoiceScreen
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.writes import Writes
-from planner.service.planner import BadInput, Refused
+from planner.service.planner import BadInput, Deleted, Refused
 
 PERIODS = (("last 90 days", 90), ("last year", 366), ("everything", 0))
 MAX_ROWS = 1000  # newest entries shown at once; older ones via a longer period or History
@@ -60,6 +61,7 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
         Binding("f", "focus_filter", "Filter", show=False),
         Binding("l", "log_session", "Log past session", show=False),
         Binding("u", "new_pause", "Pause sessions", show=False),
+        Binding(UNDO_KEY, "undo", "Undo delete", show=False),
     ]
     PALETTE_COMMANDS = [
         ("Journal: log a past session", "log_session", "l · a session done without the guide"),
@@ -254,16 +256,15 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
             self.app.notify("Nothing to delete.", severity="warning")
             return
 
-        def delete(planner) -> None:
+        def delete(planner) -> Deleted:
             if item["type"] == "plan":
-                planner.unplan(item["id"])
-            elif item["type"] == "pause":
-                planner.unpause(item["id"])
-            else:
-                planner.delete_record(item["id"])
+                return deleted_record("plans", planner.unplan(item["id"]))
+            if item["type"] == "pause":
+                return deleted_record("pauses", planner.unpause(item["id"]))
+            return planner.delete_record(item["id"])
 
-        def deleted(_result=None) -> None:
-            self.app.notify(f"Deleted the {item['type']} of {item['date']}", title="Journal")
+        def deleted(gone: Deleted) -> None:
+            offer_undo(self.app, gone, f"Deleted the {item['type']} of {item['date']}")
 
         def refused(exc: BaseException) -> None:
             if isinstance(exc, Refused):
@@ -279,6 +280,10 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
 
         self.app.push_screen(
             ConfirmScreen(f"Delete this {item['type']}?", confirm_detail(item)), confirmed)
+
+    @guard
+    def action_undo(self) -> None:
+        undo_last(self)
 
     @guard
     def action_resolve_hold(self) -> None:
