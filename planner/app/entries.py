@@ -83,6 +83,8 @@ def item_summary(item: dict) -> str:
         return s
     if t == "pause":
         return f"{item.get('start')} → {item.get('end')} · {item.get('reason')}"
+    if item.get("name"):  # a product logged by the user's own name for it
+        return f"{item['name']} ({item.get('kind', '')})"
     return str(item.get("kind", ""))
 
 

@@ -133,17 +133,23 @@ def log_session(env: Env, day: date | None, minutes: int, routine_id: str | None
 
 # ------------------------------------------------------------------ exposures
 
-def _simple_log(env: Env, what: str, kind: str, day: date | None, note: str,
-                as_json: bool) -> None:
+def _simple_log(env: Env, what: str, kind: str | None, day: date | None, note: str,
+                as_json: bool, product: str | None = None, keep: bool = False) -> None:
     note = check_text(note, "--note")
-    fn = {"product": env.planner.log_product, "procedure": env.planner.log_procedure,
-          "injectable": env.planner.log_injectable}[what]
-    res = fn(kind, env.day_or_today(day), note)
+    if what == "product":
+        res = env.planner.log_product(kind, env.day_or_today(day), note, product=product,
+                                      keep=keep)
+    else:
+        fn = {"procedure": env.planner.log_procedure,
+              "injectable": env.planner.log_injectable}[what]
+        res = fn(kind, env.day_or_today(day), note)
     rec = res.record
     if as_json:
         out.dump_json({**_log_json(rec.id), **_marked_json(res)})
         return
-    out.write(f"logged {what} {rec.kind} on {rec.date.isoformat()} (id {rec.id})")
+    named = f" {out.one_line(rec.name)} ({rec.kind})" if getattr(rec, "name", None) \
+        else f" {rec.kind}"
+    out.write(f"logged {what}{named} on {rec.date.isoformat()} (id {rec.id})")
     _report_marked(res)
     rule = {"product": "product-blackout", "procedure": "procedure-wait",
             "injectable": "injectable-wait"}[what]
@@ -154,17 +160,25 @@ def _simple_log(env: Env, what: str, kind: str, day: date | None, note: str,
 
 
 @log.command("product")
-@click.argument("kind", type=click.Choice(PRODUCT_KINDS), metavar="KIND")
+@click.argument("kind", type=click.Choice(PRODUCT_KINDS), metavar="[KIND]", required=False)
+@click.option("--product", "product", metavar="NAME", help="One of your products (see "
+              "`acuplan products list`): its kind is used; another name is kept with the use.")
+@click.option("--keep", is_flag=True, help="Also keep --product NAME as one of your products.")
 @date_option()
 @note_option
 @json_option
 @pass_env
-def log_product(env: Env, kind: str, day: date | None, note: str, as_json: bool) -> None:
-    """Record a home active used on a date.
+def log_product(env: Env, kind: str | None, product: str | None, keep: bool,
+                day: date | None, note: str, as_json: bool) -> None:
+    """Record a home active used on a date, by kind or by your product's name.
 
     KIND: retinoid, acid-exfoliant (AHA/BHA/PHA), scrub, home-peel.
     """
-    _simple_log(env, "product", kind, day, note, as_json)
+    if keep and product is None:
+        raise BadInput("--keep needs --product NAME")
+    if product is not None:
+        product = check_text(product, "--product")
+    _simple_log(env, "product", kind, day, note, as_json, product, keep)
 
 
 @log.command("procedure")

@@ -46,6 +46,7 @@ LAZY_COMMANDS = {
     "profile": "planner.cli.profile:profile",
     "exclude": "planner.cli.profile:exclude",
     "include": "planner.cli.profile:include",
+    "products": "planner.cli.products:products",
     "export": "planner.cli.data:export_cmd",
     "import": "planner.cli.data:import_cmd",
     "restore": "planner.cli.data:restore_cmd",

@@ -150,6 +150,8 @@ def history_summary(item: dict) -> str:
             text += ", missed"
     elif kind in ("product", "procedure", "injectable"):
         text = str(item.get("kind"))
+        if item.get("name"):  # a product logged by the user's own name for it
+            text = f"{item['name']} ({text})"
     elif kind in ("checkin", "reaction"):
         text = _skin_summary(item)
     elif kind == "pause":

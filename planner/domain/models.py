@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from planner.domain.classify import classify
 from planner.domain.values import Record, Value, msgspec, replace
-from planner.domain.vocabulary import FLAGS, PREPARATION_ITEMS, WEEKDAYS, class_rank
+from planner.domain.vocabulary import FLAGS, PREPARATION_ITEMS, PRODUCT_KINDS, WEEKDAYS, class_rank
 
 T = TypeVar("T")
 Day = date  # for annotations inside a class whose field `date` hides the type
@@ -46,10 +46,12 @@ if TYPE_CHECKING:
     Flag = str
     Weekday = str
     PreparationItem = str
+    ProductKind = str
 else:
     Flag = Literal[FLAGS]
     Weekday = Literal[WEEKDAYS]
     PreparationItem = Literal[PREPARATION_ITEMS]
+    ProductKind = Literal[PRODUCT_KINDS]
 ClockTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
@@ -118,12 +120,25 @@ class Plan(Record, frozen=True):
         return self.fulfilled_by is None and self.date >= today
 
 
+PRODUCT_NAME_LIMIT = 80  # characters of a product's name or brand
+ProductName = Annotated[str, msgspec.Meta(min_length=1, max_length=PRODUCT_NAME_LIMIT)]
+
+
 class ProductUse(Record, frozen=True):
     id: Id
     date: date
     kind: str
     note: str = ""
     logged: int = 0
+    name: ProductName | None = None  # the user's product, when logged by name
+
+
+class OwnProduct(Value, frozen=True):
+    """A product the user keeps by name (issue 11); its kind drives the rules."""
+
+    name: ProductName
+    kind: ProductKind
+    brand: Annotated[str, msgspec.Meta(max_length=PRODUCT_NAME_LIMIT)] = ""
 
 
 class Procedure(Record, frozen=True):
@@ -212,6 +227,13 @@ class Profile(Value, frozen=True):
     preferred_time: ClockTime | None = None
     # The preparation items ticked last time, so a returning user confirms with one key.
     preparation: tuple[PreparationItem, ...] = ()
+    # The user's own products, logged by name (the kind still drives the rules).
+    products: tuple[OwnProduct, ...] = ()
+
+    def own_product(self, name: str) -> OwnProduct | None:
+        """The product kept under `name` (case and outer spaces do not matter)."""
+        key = name.strip().casefold()
+        return next((p for p in self.products if p.name.casefold() == key), None)
 
     @property
     def light_pressure_only(self) -> bool:
@@ -303,7 +325,8 @@ def from_doc(cls: type[T], doc: Any) -> T:
 
 
 __all__ = [
-    "Reason", "Session", "Plan", "ProductUse", "Procedure", "Injectable", "SkinRecord",
-    "Pause", "Exclusion", "Profile", "Settings", "History", "Range", "RANGES", "OUTCOMES",
-    "MAX_MINUTES", "to_doc", "from_doc", "iso", "parse_iso", "replace",
+    "Reason", "Session", "Plan", "ProductUse", "OwnProduct", "Procedure", "Injectable",
+    "SkinRecord", "Pause", "Exclusion", "Profile", "Settings", "History", "Range", "RANGES",
+    "OUTCOMES", "MAX_MINUTES", "to_doc", "from_doc", "iso", "parse_iso", "replace",
+    "PRODUCT_NAME_LIMIT",
 ]

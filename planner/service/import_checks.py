@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from planner.domain.models import OUTCOMES, Settings
+from planner.domain.models import OUTCOMES, PRODUCT_NAME_LIMIT, Settings
 from planner.domain.session_prep import PREPARATION_KEYS, WEEKDAYS, parse_time
 from planner.domain.settings_rules import RANGES
 from planner.domain.vocabulary import (
@@ -144,13 +144,27 @@ def _plan(r: _Record) -> None:
     r.flag("confirmed_missed")
 
 
-def _exposure(kinds: tuple[str, ...]) -> Callable[[_Record], None]:
+def _exposure(kinds: tuple[str, ...], named: bool = False) -> Callable[[_Record], None]:
     def check(r: _Record) -> None:
         r.day("date", not_after_today=True)
         r.word("kind", kinds)
         r.text("note")
         r.stamp()
+        if named:
+            _name(r, "name", optional=True)
     return check
+
+
+def _name(r: _Record, field: str, optional: bool = False, value: Any = None) -> bool:
+    """A product name or brand: one line of 1-80 characters (None when `optional`)."""
+    v = r._get(field, None) if value is None else value
+    if v is None and optional:
+        return True
+    ok = isinstance(v, str) and 0 < len(v) <= PRODUCT_NAME_LIMIT and v == " ".join(v.split())
+    if not ok and value is None:
+        r.problem(field, f"one line of 1 to {PRODUCT_NAME_LIMIT} characters"
+                  + (", or null" if optional else ""))
+    return ok
 
 
 def _skin(r: _Record) -> None:
@@ -188,7 +202,7 @@ def _pause(r: _Record) -> None:
 _CHECKS: dict[str, Callable[[_Record], None]] = {
     "sessions": _session,
     "plans": _plan,
-    "products": _exposure(PRODUCT_KINDS),
+    "products": _exposure(PRODUCT_KINDS, named=True),
     "procedures": _exposure(PROCEDURE_KINDS),
     "injectables": _exposure(INJECTABLE_KINDS),
     "skin": _skin,
@@ -227,6 +241,22 @@ def _profile(r: _Record) -> None:
         if not isinstance(value, list) or len(set(map(str, value))) != len(value) \
                 or any(w not in words for w in value):
             r.problem(name, f"a list of distinct words from {', '.join(words)}")
+    products = r._get("products", [])
+    names: set[str] = set()
+    good = isinstance(products, list) and len(products) <= 200
+    for prod in products if good else ():
+        if not (isinstance(prod, dict) and {"name", "kind"} <= set(prod) <= {"name", "kind",
+                                                                              "brand"}
+                and _name(r, "products", value=prod["name"])
+                and prod["kind"] in PRODUCT_KINDS
+                and (prod.get("brand", "") == "" or _name(r, "products", value=prod["brand"]))
+                and prod["name"].casefold() not in names):
+            good = False
+            break
+        names.add(prod["name"].casefold())
+    if not good:
+        r.problem("products", "a list of at most 200 {name, kind, brand} with distinct names "
+                  f"and a kind from {', '.join(PRODUCT_KINDS)}")
     when = r._get("preferred_time", None)
     try:
         good_time = when is None or (isinstance(when, str) and parse_time(when) == when)

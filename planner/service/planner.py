@@ -21,11 +21,14 @@ from planner.domain.advice import advice_for
 from planner.domain.classify import red_flag_advice
 from planner.domain.models import (
     OUTCOMES,
+    PRODUCT_NAME_LIMIT,
     Exclusion,
     History,
     Outcome,
+    OwnProduct,
     Pause,
     Plan,
+    ProductUse,
     Profile,
     Reason,
     Session,
@@ -124,6 +127,19 @@ def check_note(note: str | None) -> str:
     if len(note) > NOTE_LIMIT:
         raise BadInput(f"note is too long ({len(note)} characters; at most {NOTE_LIMIT})")
     return note
+
+
+OWN_PRODUCT_LIMIT = 200
+
+
+def _product_name(text: str, what: str = "product name") -> str:
+    """A product's name or brand: one line of 1-80 characters, outer spaces dropped."""
+    if not isinstance(text, str):
+        raise BadInput(f"a {what} must be text")
+    name = " ".join(text.split())
+    if not name or len(name) > PRODUCT_NAME_LIMIT:
+        raise BadInput(f"a {what} has 1 to {PRODUCT_NAME_LIMIT} characters")
+    return name
 
 
 def check_routine_id(routine: str | None) -> str | None:
@@ -715,8 +731,68 @@ class Planner:
             rid = w.tx.insert(table, doc)
         return w.logged(table, rid)
 
-    def log_product(self, kind: str, day: date, note: str = "") -> Logged:
-        return self._log_exposure("products", kind, day, note)
+    def log_product(self, kind: str | None, day: date, note: str = "", *,
+                    product: str | None = None, keep: bool = False) -> Logged:
+        """A home active used on `day`. By `product` name: one of the user's own products
+        gives its kind (a `kind` that differs is refused); another name is stored with the
+        use as given, and with `keep` also kept as the user's product (a kind is needed)."""
+        if product is None:
+            if kind is None:
+                raise BadInput("give the product's kind (" + ", ".join(PRODUCT_KINDS)
+                               + ") or the name of one of your products")
+            return self._log_exposure("products", kind, day, note)
+        name = _product_name(product)
+        self._not_future(day, "product")
+        note = check_note(note)
+        with self._change() as w:
+            own = w.state.profile.own_product(name)
+            if own is not None:
+                if kind is not None and kind != own.kind:
+                    raise BadInput(f"{own.name} is kept as a {own.kind}, not a {kind}; "
+                                   "leave the kind out or change the product")
+                kind, name = own.kind, own.name
+            elif kind is None:
+                raise BadInput(f"{name!r} is not one of your products; give its kind ("
+                               + ", ".join(PRODUCT_KINDS) + ")")
+            choose(kind, PRODUCT_KINDS, "product")
+            if own is None and keep:
+                profile = w.state.profile
+                new = replace(profile, products=(*profile.products,
+                                                 OwnProduct(name, cast(Any, kind))))
+                w.tx.set_single("profile", to_doc(new))
+            rec = ProductUse(id="", date=day, kind=kind, note=note, logged=w.stamp, name=name)
+            doc = doc_of(rec)
+            del doc["id"]
+            rid = w.tx.insert("products", doc)
+        return w.logged("products", rid)
+
+    def add_product(self, name: str, kind: str, brand: str = "") -> Profile:
+        """Keep a product by name (its kind drives the rules when it is logged)."""
+        name = _product_name(name)
+        brand = _product_name(brand, "brand") if brand.strip() else ""
+        choose(kind, PRODUCT_KINDS, "product")
+        with self._change() as w:
+            profile = w.state.profile
+            if profile.own_product(name) is not None:
+                raise BadInput(f"you already keep a product called {name!r}")
+            if len(profile.products) >= OWN_PRODUCT_LIMIT:
+                raise BadInput(f"at most {OWN_PRODUCT_LIMIT} products can be kept; remove one")
+            new = replace(profile, products=(*profile.products,
+                                             OwnProduct(name, cast(Any, kind), brand)))
+            w.tx.set_single("profile", to_doc(new))
+        return new
+
+    def remove_product(self, name: str) -> Profile:
+        """Stop keeping a product; its uses already logged keep its name."""
+        with self._change() as w:
+            profile = w.state.profile
+            own = profile.own_product(name)
+            if own is None:
+                kept = ", ".join(p.name for p in profile.products) or "none"
+                raise BadInput(f"no product called {name!r}; yours: {kept}")
+            new = replace(profile, products=tuple(p for p in profile.products if p is not own))
+            w.tx.set_single("profile", to_doc(new))
+        return new
 
     def log_procedure(self, kind: str, day: date, note: str = "") -> Logged:
         return self._log_exposure("procedures", kind, day, note)
@@ -1298,6 +1374,7 @@ COMMANDS = (
     "plan", "plan_next", "move_plan", "unplan", "confirm_missed",
     "log_session", "edit_session",
     "log_product", "log_procedure", "log_injectable", "edit_exposure",
+    "add_product", "remove_product",
     "log_skin", "edit_skin", "resolve",
     "pause", "unpause", "delete_record", "undo_delete",
     "set_profile", "accept_notice", "exclude", "include", "set_settings",

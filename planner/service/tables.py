@@ -371,4 +371,6 @@ def doc_of(record: Any) -> dict:
     d.pop("seq", None)
     if isinstance(record, Session):
         d.pop("violations", None)
+    if isinstance(record, ProductUse) and record.name is None:
+        d.pop("name", None)  # a use logged by kind is stored as before names existed
     return d

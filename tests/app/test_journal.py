@@ -710,3 +710,45 @@ async def test_undoing_an_unplan_is_refused_when_the_day_is_blocked_now(tmp_path
         await pilot.press("ctrl+z")
         assert await wait_for(pilot, lambda: any(n.startswith("Not put back") for n in app.notes))
         assert planner_for(journal_file(tmp_path)).journal.snapshot().get("plans", []) == []
+
+
+@arun
+async def test_a_product_is_logged_by_picking_one_of_mine(tmp_path):
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).add_product("Retinol 0.5% [night]", "retinoid")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "o", "ActivityFormScreen")
+        assert form.query_one("#f-kind", Select).value == "retinoid"
+        form.query_one("#f-kind", Select).value = "scrub"
+        form.query_one("#f-own", Select).value = "Retinol 0.5% [night]"
+        assert await wait_for(pilot, lambda: form.query_one("#f-kind", Select).value
+                              == "retinoid")
+        assert form.query_one("#f-name", Input).value == "Retinol 0.5% [night]"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+        assert "Retinol 0.5% [night] (retinoid)" in app.screen.text
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        assert table_rows(app.screen)[0][3] == "Retinol 0.5% [night] (retinoid)"
+    (doc,) = planner_for(journal_file(tmp_path)).journal.snapshot()["products"]
+    assert (doc["name"], doc["kind"]) == ("Retinol 0.5% [night]", "retinoid")
+
+
+@arun
+async def test_a_new_product_name_can_be_kept(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_journal(pilot)
+        form = await open_form(pilot, "o", "ActivityFormScreen")
+        form.query_one("#f-keep").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "name" in text_of(error_label(form, "name"))  # keeping needs a name
+        await type_into(pilot, "#f-name", "Glycolic toner")
+        form.query_one("#f-kind", Select).value = "acid-exfoliant"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "MessageScreen")
+    p = planner_for(journal_file(tmp_path))
+    assert [(x.name, x.kind) for x in p.profile().products] == [
+        ("Glycolic toner", "acid-exfoliant")]

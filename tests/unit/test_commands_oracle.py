@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from planner.domain.rules import Engine
 from planner.domain.settings_rules import RANGES
 from planner.domain.streaks import compute_streaks
-from planner.service.planner import COMMANDS, BadInput, Planner, Refused
+from planner.service.planner import COMMANDS, BadInput, Deleted, Planner, Refused
 from planner.store.errors import ImportRefused, UnknownVersion
 from planner.store.journal import Journal
 
@@ -58,6 +58,15 @@ def _pick(ids: list[str], k: int) -> str:
     return ids[k % len(ids)] if ids else "no-such-id"
 
 
+def _copy_as_deleted(p: Planner, k: int) -> Deleted:
+    docs = [(t, d) for t, ds in sorted(p.journal.snapshot().items())
+            if t not in ("profile", "settings", "meta") for d in ds]
+    if not docs:
+        return Deleted("products", {"id": "none-yet"})
+    table, doc = docs[k % len(docs)]
+    return Deleted(table, {**doc, "id": f"{doc['id']}u{k}"})
+
+
 # One generator of arguments per command; a command without one fails the enumeration test.
 STEPS = {
     # planned as seen from a day up to 12 days ago, so some plans are in the past now
@@ -78,7 +87,15 @@ STEPS = {
                               st.sampled_from((None, "completed", "partial", "aborted"))).map(
         lambda a: lambda p: p.edit_session(_pick(_ids(p, "sessions"), a[0]), day=a[1],
                                            minutes=a[2], outcome=a[3])),
-    "log_product": PAST.map(lambda d: lambda p: p.log_product("retinoid", d)),
+    "log_product": st.tuples(PAST, st.sampled_from((None, "Retinol", "Toner")),
+                             st.sampled_from((None, "retinoid")), st.booleans()).map(
+        lambda a: lambda p: p.log_product(a[2] if a[1] else "retinoid", a[0], product=a[1],
+                                          keep=a[3])),
+    "add_product": st.tuples(st.sampled_from(("Retinol", "retinol ", "Toner", "")),
+                             st.sampled_from(("retinoid", "acid-exfoliant", "lotion"))).map(
+        lambda a: lambda p: p.add_product(a[0], a[1])),
+    "remove_product": st.sampled_from(("Retinol", "toner", "Other")).map(
+        lambda n: lambda p: p.remove_product(n)),
     "log_procedure": PAST.map(lambda d: lambda p: p.log_procedure("laser", d)),
     "log_injectable": PAST.map(lambda d: lambda p: p.log_injectable("filler", d)),
     "edit_exposure": st.tuples(PICK, PAST).map(
@@ -100,9 +117,8 @@ STEPS = {
     "delete_record": PICK.map(lambda k: lambda p: p.delete_record(_pick(
         _ids(p, "sessions", "plans", "products", "procedures", "injectables", "skin",
              "pauses"), k))),
-    "undo_delete": PICK.map(lambda k: lambda p: p.undo_delete(p.delete_record(_pick(
-        _ids(p, "sessions", "plans", "products", "procedures", "injectables", "skin",
-             "pauses"), k)))),
+    # one command per step: a copy (new id) of a record, as if it had been deleted
+    "undo_delete": PICK.map(lambda k: lambda p: p.undo_delete(_copy_as_deleted(p, k))),
     "set_profile": st.booleans().map(lambda b: lambda p: p.set_profile(pregnant=b)),
     "accept_notice": st.just(lambda p: p.accept_notice()),
     "exclude": st.sampled_from(("cheek", "jaw")).map(
@@ -348,6 +364,9 @@ def test_each_command_once_against_the_oracle(tmp_path):
     a = do("log_session", day(10), 8)
     b = do("log_session", day(14), 25, outcome="partial")
     do("edit_session", b.id, day=day(20), outcome="completed")
+    do("add_product", "Retinol 0.5%", "retinoid", "Brand")
+    do("log_product", None, day(5), product="retinol 0.5%")
+    do("remove_product", "Retinol 0.5%")
     u = do("log_product", "retinoid", day(18))
     do("log_procedure", "laser", day(2))
     do("log_injectable", "filler", day(1))
