@@ -752,3 +752,33 @@ async def test_a_new_product_name_can_be_kept(tmp_path):
     p = planner_for(journal_file(tmp_path))
     assert [(x.name, x.kind) for x in p.profile().products] == [
         ("Glycolic toner", "acid-exfoliant")]
+
+
+@arun
+async def test_search_finds_words_in_notes_and_names_dates_and_classes(tmp_path):
+    app = make_app(tmp_path, checkins=[{"date": days(-200), "redness": 3},
+                                       {"date": days(-2), "redness": 1}])
+    p = planner_for(journal_file(tmp_path))
+    p.log_product("retinoid", days(-3), "new serum [0.5%]")
+    p.log_product("scrub", days(-1), product="Coffee scrub")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        assert len(table_rows(screen)) == 3  # the last 90 days
+        await pilot.press("slash")
+        await pilot.press(*"serum")
+        assert await wait_for(pilot, lambda: [r[1] for r in table_rows(screen)] == ["product"])
+        assert table_rows(screen)[0][4] == "new serum [0.5%]"
+        await type_into(pilot, "#journal-search", "coffee")
+        assert await wait_for(pilot, lambda: len(table_rows(screen)) == 1
+                              and "Coffee scrub" in table_rows(screen)[0][3])
+        # a date asked for is searched beyond the period shown
+        await type_into(pilot, "#journal-search", f"class:severe from:{days(-365)}")
+        assert await wait_for(pilot, lambda: [r[0] for r in table_rows(screen)]
+                              == [days(-200).isoformat()])
+        await type_into(pilot, "#journal-search", "class:awful")
+        assert await wait_for(pilot, lambda: "class:awful is not a class"
+                              in text_of(screen.query_one("#journal-count")))
+        assert len(table_rows(screen)) == 3  # a bad query filters nothing
+        await pilot.press("enter")  # back to the list
+        assert screen.focused is screen.query_one("#journal-table")
+    assert len(p.journal.snapshot()["skin"]) == 2  # typing "c" searched, not checked in

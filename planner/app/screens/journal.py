@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from planner.app.base import AppScreen
 from planner.app.entries import (
@@ -38,6 +38,7 @@ from planner.app.widgets.choice import Choice, ChoiceScreen
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.writes import Writes
 from planner.service.planner import BadInput, Deleted, Refused
+from planner.service.search import Query, matches, parse_query
 
 PERIODS = (("last 90 days", 90), ("last year", 366), ("everything", 0))
 MAX_ROWS = 1000  # newest entries shown at once; older ones via a longer period or History
@@ -59,6 +60,7 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
         Binding("delete,backspace", "delete_entry", "Delete", key_display="del"),
         Binding("v", "resolve_hold", "Resolve"),
         Binding("f", "focus_filter", "Filter", show=False),
+        Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("l", "log_session", "Log past session", show=False),
         Binding("u", "new_pause", "Pause sessions", show=False),
         Binding(UNDO_KEY, "undo", "Undo delete", show=False),
@@ -66,6 +68,8 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
     PALETTE_COMMANDS = [
         ("Journal: log a past session", "log_session", "l · a session done without the guide"),
         ("Journal: filter by type", "focus_filter", "f · check-ins, sessions, products, …"),
+        ("Journal: search", "focus_search",
+         "/ · words in notes and names, from:DATE to:DATE class:severe"),
         ("Journal: pause sessions", "new_pause", "u · travel, illness, sunburn: no sessions"),
     ]
 
@@ -76,6 +80,7 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
         self.open_holds: frozenset[str] = frozenset()  # ids of skin records holding sessions
         self.type_filter = "all"
         self.period = 90
+        self.query_text = ""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -86,6 +91,8 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
                 yield Select(PERIODS, allow_blank=False, value=90, id="journal-period",
                              compact=True)
                 yield Static("", id="journal-count", classes="rec-toolbar-info")
+            yield Input(placeholder="/ search: words, from:2026-01-01 to:2026-03-31 "
+                        "class:severe", id="journal-search", compact=True)
             table: DataTable = DataTable(id="journal-table", cursor_type="row",
                                          zebra_stripes=True)
             yield table
@@ -114,12 +121,20 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
         table = self.query_one("#journal-table", DataTable)
         keep = self.current_id()
         planner = self.app.planner
+        try:
+            query = parse_query(self.query_text)
+            problem = ""
+        except ValueError as e:
+            query, problem = Query(), str(e)
         start = planner.today - timedelta(days=self.period) if self.period else None
-        items = list(reversed(planner.history_items(start)))
+        if query.start is not None:  # a date asked for is searched whatever the period
+            start = query.start
+        items = list(reversed(planner.history_items(start, query.end)))
         self.items = {row_key(it): it for it in items}
         self.open_holds = planner.open_hold_ids()
         matching = [it for it in items
-                    if self.type_filter == "all" or it["type"] == self.type_filter]
+                    if (self.type_filter == "all" or it["type"] == self.type_filter)
+                    and matches(it, query)]
         shown = matching[:MAX_ROWS]
         table.clear()
         for it in shown:
@@ -134,8 +149,9 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
         count = f"{len(matching)} entr{'y' if len(matching) == 1 else 'ies'}"
         if len(shown) < len(matching):
             count = f"newest {len(shown)} of {len(matching)}"
-        count += " · e edit · del delete · v resolve"
-        self.query_one("#journal-count", Static).update(count)
+        if problem:
+            count = f"search: {problem}"
+        self.query_one("#journal-count", Static).update(Content(count))
         self._show_detail()
 
     def current_id(self) -> str | None:
@@ -177,6 +193,20 @@ class JournalScreen(Writes, ShowsJournal, AppScreen):
     def _filter_changed(self, event: Select.Changed) -> None:
         self.type_filter = event.value if isinstance(event.value, str) else "all"
         self.refresh_data()
+
+    @on(Input.Changed, "#journal-search")
+    @guard
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.refresh_data()
+
+    @on(Input.Submitted, "#journal-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one("#journal-table", DataTable).focus()
+
+    @guard
+    def action_focus_search(self) -> None:
+        self.query_one("#journal-search", Input).focus()
 
     @on(Select.Changed, "#journal-period")
     @guard
