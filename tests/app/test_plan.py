@@ -324,3 +324,94 @@ async def test_planning_with_a_trimmed_routine_names_what_it_leaves_out(tmp_path
                    for m in notes)
     (pv,) = planner_for(journal_file(tmp_path)).plan_views()
     assert (pv.plan.date, pv.plan.routine) == (days(9), "bright-skin-roll")
+
+
+# ................................................................ preferred days
+
+FRIDAY = TODAY.replace(day=4)  # 2026-12-04 is a Friday
+
+
+def preferring(tmp_path, days_text: str | None, **seed_kw):
+    """An app on Friday 4 December with `days_text` ("sat,sun") preferred (None: none)."""
+    app = make_app(tmp_path, today=FRIDAY, **seed_kw)
+    if days_text is not None:
+        planner_for(journal_file(tmp_path), FRIDAY).set_preferences(days_text, "19:00")
+    return app
+
+
+async def plan_next_from_the_palette(app, pilot, tmp_path):
+    """Plan has no key for it (n plans the selected day): ctrl+p, "plan next", enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"plan next")
+    await app.workers.wait_for_complete()  # the palette's search for what was typed
+    await pilot.pause()
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+    assert await wait_for(pilot, lambda: live_plans(tmp_path))
+
+
+async def test_plan_next_plans_a_preferred_day(tmp_path):
+    app = preferring(tmp_path, "sat,sun")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        assert app.screen.query_one(MonthCalendar).day_view(FRIDAY).status == "allowed"
+        await plan_next_from_the_palette(app, pilot, tmp_path)
+        await writes_done(pilot)
+        cal = app.screen.query_one(MonthCalendar)
+        (planned,) = [d for d, _ in live_plans(tmp_path)]
+        assert planned.weekday() == 5 and planned == FRIDAY.replace(day=5)  # the Saturday
+        assert cal.cursor == planned
+        assert cell_status(cal.day_view(planned)) == "planned"
+        assert "Planned 10 minutes on Sat 5 Dec 2026." in app.notes
+
+
+async def test_plan_next_without_preferences_plans_the_earliest_allowed_day(tmp_path):
+    app = preferring(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await plan_next_from_the_palette(app, pilot, tmp_path)
+        await writes_done(pilot)
+        assert [d for d, _ in live_plans(tmp_path)] == [FRIDAY]  # today allows it
+        assert "Planned 10 minutes on Fri 4 Dec 2026." in app.notes
+
+
+async def test_calendar_marks_preferred_days(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # the mark is a symbol, not a colour
+    app = preferring(tmp_path, "sat,sun")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        cal = app.screen.query_one(MonthCalendar)
+        lines = cal.render().plain.splitlines()
+        assert lines[0].split() == ["Mo", "Tu", "We", "Th", "Fr", "›Sa", "›Su"]
+        week = lines[1]  # 30 Nov … 6 Dec: the 5th and 6th marked, the 4th not
+        assert "› 5" in week and "› 6" in week and "› 4" not in week
+        marked = [line.count("›") for line in lines[1:]]
+        in_month = [sum(1 for dv in cal.days[r * 7 + 5:r * 7 + 7] if dv.in_month)
+                    for r in range(6)]
+        assert marked == in_month  # every Saturday and Sunday of December, nothing else
+        legend = text_of(app.screen.query_one("#plan-legend"))
+        assert "› preferred day (Sat, Sun)" in legend
+        assert all(len(line) <= 37 for line in legend.splitlines())
+        await pilot.press("right")  # Saturday 5th: the card says so
+        await pilot.pause()
+        assert "› a preferred day" in text_of(app.screen.query_one("#day-hint"))
+        await pilot.press("left")
+        await pilot.pause()
+        assert "preferred" not in text_of(app.screen.query_one("#day-hint"))
+        # cleared in Settings (here: by another process): the marks go
+        planner_for(journal_file(tmp_path), FRIDAY).set_preferences("none")
+        assert await wait_for(pilot, lambda: "›" not in cal.render().plain)
+        assert "preferred" not in text_of(app.screen.query_one("#plan-legend"))
+
+
+async def test_calendar_without_preferences_marks_nothing(tmp_path):
+    app = preferring(tmp_path, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        assert "›" not in app.screen.query_one(MonthCalendar).render().plain
+        assert "preferred" not in text_of(app.screen.query_one("#plan-legend"))

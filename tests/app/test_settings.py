@@ -13,6 +13,7 @@ from tests.app.helpers import (
     journal_file,
     make_app,
     planner_for,
+    screen_text,
     text_of,
     wait_for,
     writes_done,
@@ -166,3 +167,72 @@ async def test_settings_follow_changes_from_another_process(tmp_path):
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "SettingsScreen")
         planner_for(journal_file(tmp_path)).set_profile(eczema=True)
         assert await wait_for(pilot, lambda: app.screen.query_one("#p-eczema").value is True)
+
+
+# ............................................................ preferred days and time
+
+
+@arun
+async def test_preferred_days_and_time_are_saved(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        assert "Plan next proposes these days" in screen_text(app)
+        for day in ("sat", "sun"):  # keyboard only: each day a toggle
+            screen.query_one(f"#pd-{day}").focus()
+            await pilot.press("space")
+        assert await wait_for(
+            pilot, lambda: fresh(tmp_path).profile().preferred_days == ("sat", "sun"))
+        assert "✓" in str(screen.query_one("#pd-sat").render())  # readable without colour
+        await set_field(pilot, "#pref-time", "7:30")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().preferred_time == "07:30")
+        # shown as saved
+        assert await wait_for(pilot, lambda: screen.query_one("#pref-time", Input).value
+                              == "07:30")
+        await set_field(pilot, "#pref-time", "")  # empty: no preferred time
+        await pilot.press("ctrl+s")  # in the time field, ctrl+s saves the time
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().preferred_time is None)
+        assert screen.query_one(TabbedContent).active == "profile"
+        screen.query_one("#pd-sat").focus()
+        await pilot.press("space")  # untick Saturday
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().preferred_days
+                              == ("sun",))
+    assert fresh(tmp_path).profile().pregnant is False
+
+
+@arun
+async def test_bad_preferred_time_is_refused_and_nothing_written(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        before = fresh(tmp_path).journal.snapshot()
+        await set_field(pilot, "#pref-time", "25:00")
+        await pilot.press("enter")
+        await writes_done(pilot)
+        err = screen.query_one("#err-preferred_time")
+        assert err.has_class("-shown")
+        assert "HH:MM" in text_of(err) and "\n" not in text_of(err)
+        assert screen.query_one("#pref-time", Input).has_focus
+        assert fresh(tmp_path).journal.snapshot() == before
+        await set_field(pilot, "#pref-time", "19:00")  # corrected: saved, error gone
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: fresh(tmp_path).profile().preferred_time == "19:00")
+        assert not err.has_class("-shown")
+
+
+@arun
+async def test_preferences_saved_elsewhere_are_shown(tmp_path):
+    app = make_app(tmp_path)
+    fresh(tmp_path).set_preferences("mon,wed", "06:45")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_settings(pilot)
+        ticked = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+                  if screen.query_one(f"#pd-{d}").value]
+        assert ticked == ["mon", "wed"]
+        assert screen.query_one("#pref-time", Input).value == "06:45"
+        fresh(tmp_path).set_preferences("none", "none")  # another process clears them
+        assert await wait_for(pilot, lambda: not screen.query_one("#pd-mon").value)
+        assert await wait_for(pilot, lambda: screen.query_one("#pref-time", Input).value == "")
+        await writes_done(pilot)
+        assert not [n for n in app.notes if "Preferred" in n]  # showing them wrote nothing

@@ -301,3 +301,74 @@ async def test_missed_plan_ask_me_later_asks_on_the_next_start(tmp_path):
     again = make_app(tmp_path)
     async with again.run_test(size=SIZE) as pilot:
         await missed_question(again, pilot)
+
+
+# ................................................................ preferred days
+
+FRIDAY = TODAY.replace(day=4)  # 2026-12-04 is a Friday
+MONDAY_BEFORE = TODAY.replace(month=11, day=30)  # spacing: the earliest is Monday 7th
+
+
+def friday_app(tmp_path, days_text: str | None, **seed_kw):
+    app = make_app(tmp_path, today=FRIDAY, **seed_kw)
+    if days_text is not None:
+        planner_for(journal_file(tmp_path), FRIDAY).set_preferences(days_text)
+    return app
+
+
+def plan_dates(tmp_path):
+    return [pv.plan.date for pv in planner_for(journal_file(tmp_path), FRIDAY).plan_views()]
+
+
+async def test_today_names_the_next_preferred_day_and_n_plans_it(tmp_path):
+    app = friday_app(tmp_path, "sat,sun", sessions=[(MONDAY_BEFORE, 8)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = text_of(app.screen.query_one("#today-status"))
+        assert "earliest allowed Mon 7 Dec 2026" in status
+        assert "next on a preferred day: Sat 12 Dec 2026" in status
+        assert "next preferred day" in text_of(app.screen.query_one("#today-plan"))
+        await pilot.press("n")
+        await writes_done(pilot)
+        assert plan_dates(tmp_path) == [FRIDAY.replace(day=12)]
+        assert "Planned 10 minutes on Sat 12 Dec 2026." in app.notes
+        assert "Sat 12 Dec 2026" in text_of(app.screen.query_one("#today-plan"))
+
+
+async def test_without_preferences_today_and_plan_next_are_as_before(tmp_path):
+    app = friday_app(tmp_path, None, sessions=[(MONDAY_BEFORE, 8)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = text_of(app.screen.query_one("#today-status"))
+        assert "earliest allowed Mon 7 Dec 2026" in status
+        assert "preferred" not in status
+        assert "next allowed day" in text_of(app.screen.query_one("#today-plan"))
+        await pilot.press("n")
+        await writes_done(pilot)
+        assert plan_dates(tmp_path) == [FRIDAY.replace(day=7)]
+        assert "Planned 10 minutes on Mon 7 Dec 2026." in app.notes
+
+
+async def test_allowed_today_names_the_next_preferred_day(tmp_path):
+    app = friday_app(tmp_path, "sat")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        status = text_of(app.screen.query_one("#today-status"))
+        assert "A session is allowed today" in status
+        assert "next on a preferred day: Sat 5 Dec 2026" in status
+    app = friday_app(tmp_path / "fri", "fri")  # today is the preferred day: not repeated
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "preferred" not in text_of(app.screen.query_one("#today-status"))
+
+
+async def test_plan_next_refused_while_a_hold_is_open(tmp_path):
+    app = friday_app(tmp_path, "sat", checkins=[{"date": FRIDAY, "flags": ("pus",)}])
+    before = planner_for(journal_file(tmp_path), FRIDAY).journal.snapshot()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await writes_done(pilot)
+        assert any("medical-hold" in n for n in app.notes)
+    assert plan_dates(tmp_path) == []
+    assert planner_for(journal_file(tmp_path), FRIDAY).journal.snapshot() == before

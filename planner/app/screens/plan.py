@@ -1,4 +1,9 @@
-"""Plan: a month calendar; the selected day's reasons beside it; plan and unplan there."""
+"""Plan: a month calendar; the selected day's reasons beside it; plan and unplan there.
+
+The days of the week preferred for sessions (Settings) are marked with › before the day's
+number and in the weekday header, a mark that reads without colour; "Plan next" (palette)
+plans the earliest allowed preferred day, as Today's n does.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.content import Content, Span
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from planner.app.base import AppModalScreen, AppScreen
@@ -16,6 +21,7 @@ from planner.app.screens.section import ShowsJournal
 from planner.app.screens.today import long_date, short_date
 from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.calendar import (
+    CELL,
     MonthCalendar,
     add_months,
     cell_status,
@@ -24,6 +30,7 @@ from planner.app.widgets.calendar import (
 )
 from planner.app.widgets.reasons import ReasonsList
 from planner.app.writes import Writes
+from planner.domain.session_prep import WEEKDAYS, is_preferred
 from planner.service.planner import MIN_MINUTES, BadInput, Refused
 from planner.store.errors import StoreError
 
@@ -112,6 +119,52 @@ class MinutesScreen(AppModalScreen):
         self.dismiss(None)
 
 
+# The mark of a preferred day, before its number (and its weekday in the header): quiet,
+# and a symbol of its own so it reads without colour (NO_COLOR).
+PREFERRED_MARK = "›"
+PREFERRED_STYLE = "bold $accent"
+
+
+def preferred_legend(days: Iterable[str]) -> Content:
+    """The legend line of the preferred-day mark: "› preferred day (Sat, Sun)"."""
+    names = ", ".join(d.capitalize() for d in days)
+    return Content.assemble((PREFERRED_MARK, PREFERRED_STYLE), f" preferred day ({names})")
+
+
+class PlanCalendar(MonthCalendar):
+    """The month calendar with the preferred session days marked: › in the free column
+    before each day's number, and before the weekday's name in the header. Nothing is
+    marked while no days are preferred."""
+
+    preferred: tuple[str, ...] = ()
+
+    def render(self) -> Content:
+        content = super().render()
+        if not self.preferred:
+            return content
+        lines = content.split("\n")
+        cols = [c for c, day in enumerate(WEEKDAYS) if day in self.preferred]
+        for c in cols:  # header cells are "  Mo ": the mark goes before the name
+            lines[0] = _mark_at(lines[0], c * CELL + 1)
+        for row in range(1, len(lines)):
+            for c in cols:
+                i = (row - 1) * 7 + c
+                if i < len(self.days) and self.days[i].in_month:
+                    # a day's number is right-aligned in 3 cells: the first is always free
+                    lines[row] = _mark_at(lines[row], c * CELL)
+        return Content("\n").join(lines)
+
+
+def _mark_at(line: Content, offset: int) -> Content:
+    """`line` with the preferred mark at `offset`, keeping the styles there (the cursor's
+    reverse) under the mark's own."""
+    if offset >= len(line.plain) or line.plain[offset] != " ":
+        return line  # not the free cell the layout leaves there: leave the line as it is
+    kept = [Span(0, 1, span.style) for span in line[offset:offset + 1].spans]
+    mark = Content(PREFERRED_MARK, spans=[*kept, Span(0, 1, PREFERRED_STYLE)])
+    return line[:offset] + mark + line[offset + 1:]
+
+
 # Rule ids of a routine refused for the profile (service.routine_fit / builder.Dropped).
 ROUTINE_RULES = ("caution", "excluded-zone", "catalog")
 
@@ -137,13 +190,16 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         Binding("pagedown", "month(1)", "Next month", show=False),
         Binding("home", "go_today", "Today's date", show=False),
     ]
+    # no key of its own (Help names every key of a section): Today's n does the same
+    PALETTE_COMMANDS = [("Plan next", "plan_next",
+                         "Plan · the earliest allowed day that is a preferred day")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="plan-body"):
             with Vertical(id="plan-left"):
                 yield Static("", id="month-title", markup=False)
-                yield MonthCalendar(self.app.today, id="calendar")
+                yield PlanCalendar(self.app.today, id="calendar")
                 yield Static(legend_content(), id="plan-legend", markup=False)
                 yield Static("", id="plan-list", markup=False)
             with VerticalScroll(id="plan-right"):
@@ -155,15 +211,22 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         yield Footer()
 
     @property
-    def calendar(self) -> MonthCalendar:
-        return self.query_one(MonthCalendar)
+    def calendar(self) -> PlanCalendar:
+        return self.query_one(PlanCalendar)
 
     def on_mount(self) -> None:
         self.calendar.focus()
         self.reload()
 
     def refresh_data(self) -> None:
-        self.calendar.load()
+        days = self.app.planner.profile().preferred_days
+        cal = self.calendar
+        cal.preferred = tuple(days)
+        legend = legend_content()
+        if days:
+            legend = Content("\n").join([legend, preferred_legend(days)])
+        self.query_one("#plan-legend", Static).update(legend)
+        cal.load()
         self._show_day(self.calendar.cursor)
         self._show_plans()
 
@@ -180,6 +243,8 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
             lines.append(Content(f"… and {len(views) - 6} more"))
         if not views:
             lines.append(Content.styled("none yet · n plans the selected day", "$text-muted"))
+            if self.calendar.preferred:
+                lines.append(Content.styled("ctrl+p Plan next: a preferred day", "$text-muted"))
         self.query_one("#plan-list", Static).update(Content("\n").join(lines))
 
     def on_month_calendar_moved(self, event: MonthCalendar.Moved) -> None:
@@ -268,6 +333,10 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
             hint = "a past day: log what happened in the Journal (j)"
         else:
             hint = ""
+        days = self.calendar.preferred
+        if days and is_preferred(d, days):
+            hint = f"{hint}\n{PREFERRED_MARK} a preferred day" if hint else \
+                f"{PREFERRED_MARK} a preferred day"
         hint_w.update(hint)
 
     # ------------------------------------------------------------ actions
@@ -333,6 +402,16 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
             self.app.notify(message, timeout=10 if pv.dropped else None)
 
         return self.write(lambda p: p.plan(d, minutes, routine=routine), planned, refused)
+
+    def action_plan_next(self) -> None:
+        """Plan the earliest allowed day that is a preferred day (any day when none are
+        set) and show it on the calendar."""
+
+        def planned(pv) -> None:
+            self.app.notify(f"Planned {pv.plan.minutes} minutes on {short_date(pv.plan.date)}.")
+            self.calendar.cursor = pv.plan.date
+
+        self.write(lambda p: p.plan_next(), planned)
 
     def action_move_plan(self) -> None:
         """Move the selected day's blocked plan to the earliest date that allows it."""

@@ -1,8 +1,10 @@
-"""Settings: profile, excluded zones, rule values (stricter only) and the theme.
+"""Settings: profile, preferred days and time, excluded zones, rule values (stricter
+only) and the theme.
 
-Profile switches and zone changes are saved at once. Rule values are saved
-together with ctrl+s: a value outside its range is shown next to its field with
-the allowed range, and then nothing is saved.
+Profile switches, preferred days and zone changes are saved at once; the preferred time
+with enter (or ctrl+s in its field). Rule values are saved together with ctrl+s: a value
+outside its range is shown next to its field with the allowed range, and then nothing is
+saved. A time that is not HH:MM is shown beside its field, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from planner.app.widgets.tables import cursor_row_key
 from planner.app.widgets.ticks import TickCheckbox
 from planner.app.writes import Writes
 from planner.domain.profile_questions import PROFILE_QUESTIONS, question
+from planner.domain.session_prep import WEEKDAY_NAMES, WEEKDAYS, describe_days
 from planner.domain.settings_rules import RANGES
 from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
 from planner.service.planner import BadInput
@@ -82,6 +85,8 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
         # switched while a write was under way: saved as soon as it is over
         self._pending_profile: dict[str, bool] = {}
         self._pending_theme: str | None = None
+        self._pending_days: tuple[str, ...] | None = None
+        self._loaded_time: str | None = None  # the saved time the field last showed
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -94,6 +99,20 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                         with Horizontal(classes="rec-check-row"):
                             yield TickCheckbox(q.label, id=f"p-{q.field}", classes="rec-check")
                             yield Static(q.effect, classes="rec-hint")
+                    yield Static("Preferred days and time", classes="pref-title")
+                    yield Static("Plan next proposes these days; the calendar marks them.",
+                                 classes="rec-hint pref-intro")
+                    with Horizontal(classes="pref-days-row", id="pref-days"):
+                        for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True):
+                            yield TickCheckbox(name[:3], id=f"pd-{day}", classes="pref-day",
+                                               tooltip=name)
+                    with Horizontal(classes="pref-time-row"):
+                        yield Label("Time", classes="pref-label")
+                        yield Input("", id="pref-time", max_length=5, placeholder="HH:MM",
+                                    compact=True)
+                        yield Static("24-hour clock, empty for none · enter saves",
+                                     classes="rec-hint")
+                    yield FieldError(id="err-preferred_time")
             with _pane("zones"):
                 with Vertical(classes="rec-pane"):
                     yield Static("Zones the builder leaves out (a mole, a scar, broken "
@@ -161,6 +180,18 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                 saved = self._pending_profile.get(q.field, getattr(profile, q.field))
                 if box.value != saved:
                     box.value = saved
+            days = self._pending_days
+            for day in WEEKDAYS:
+                box = self.query_one(f"#pd-{day}", Checkbox)
+                on = day in (profile.preferred_days if days is None else days)
+                if box.value != on:
+                    box.value = on
+            # keep what the user is typing: only a field still showing the saved time
+            time_field = self.query_one("#pref-time", Input)
+            saved_time = profile.preferred_time or ""
+            if self._loaded_time is None or time_field.value == self._loaded_time:
+                time_field.value = saved_time
+            self._loaded_time = saved_time
             table = self.query_one("#zones-table", DataTable)
             table.clear()
             for e in profile.exclusions:
@@ -214,6 +245,16 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                 self._save_switched()
 
             self.write(lambda p: p.set_profile(**changes), saved, self._switch_failed)
+        elif self._pending_days is not None:
+            days, self._pending_days = self._pending_days, None
+
+            def days_saved(profile) -> None:
+                self.app.notify(f"Preferred days: {describe_days(profile.preferred_days)}",
+                                title="Preferences saved")
+                self._save_switched()
+
+            self.write(lambda p: p.set_preferences(days=",".join(days) or "none"),
+                       days_saved, self._switch_failed)
         elif self._pending_theme is not None:
             theme, self._pending_theme = self._pending_theme, None
 
@@ -230,6 +271,53 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
             self.app.notify_error(exc)
         self.reload()  # the switches show what is saved
         self._save_switched()
+
+    # ..................................................... preferred days and time
+
+    @on(Checkbox.Changed, ".pref-day")
+    @guard
+    def _day_changed(self, event: Checkbox.Changed) -> None:
+        if self._loading:
+            return
+        days = tuple(d for d in WEEKDAYS if self.query_one(f"#pd-{d}", Checkbox).value)
+        if self._pending_days is None and days == self.app.planner.profile().preferred_days:
+            return
+        self._pending_days = days
+        self._save_switched()
+
+    @on(Input.Submitted, "#pref-time")
+    @guard
+    def _time_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._save_time()
+
+    @guard
+    def _save_time(self) -> None:
+        """Save the preferred time as typed (empty: none); the service refuses a time that
+        is not HH:MM, shown beside the field, and then nothing is written."""
+        err = self.query_one("#err-preferred_time", FieldError)
+        err.clear()
+        raw = self.query_one("#pref-time", Input).value.strip()
+        if raw == (self.app.planner.profile().preferred_time or ""):
+            self.app.notify("Nothing changed.", title="Preferred time")
+            return
+
+        def saved(profile) -> None:
+            time = profile.preferred_time
+            self._loaded_time = time or ""
+            self.query_one("#pref-time", Input).value = self._loaded_time
+            self.app.notify(f"Preferred time: {time or 'none'}", title="Preferences saved")
+            self._save_switched()
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, BadInput):
+                err.show(str(exc))
+                self.query_one("#pref-time", Input).focus()
+            else:
+                self.app.notify_error(exc)
+            self._save_switched()
+
+        self.write(lambda p: p.set_preferences(time=raw or "none"), saved, refused)
 
     # ............................................................... zones
 
@@ -341,6 +429,9 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
 
     @guard
     def action_save_rules(self) -> None:
+        if self.focused is self.query_one("#pref-time", Input):
+            self._save_time()  # ctrl+s in the time field saves the time
+            return
         tabs = self.query_one("#settings-tabs", TabbedContent)
         if tabs.active != "rules":
             self.action_tab("rules")

@@ -121,11 +121,12 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
         card = self._w("today-verdict")
         card.set_class(v.allowed, "-allowed")
         card.set_class(not v.allowed, "-blocked")
+        preferred = self._preferred_words(view)
         if v.allowed:
             status.update(Content.assemble(
                 ("✓ A session is allowed today", "bold $success"),
                 f" · {v.min_minutes}–{v.max_minutes} minutes",
-                ("\n  press s to start one", "$text-muted")))
+                ("\n  press s to start one", "$text-muted"), *preferred))
             reasons.set_reasons(())
             reasons.display = False
         else:
@@ -136,7 +137,7 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
                              f"({v.min_minutes}–{cap} min)")
             else:
                 parts.append(" · no allowed date until a hold is resolved")
-            status.update(Content.assemble(*parts))
+            status.update(Content.assemble(*parts, *preferred))
             reasons.set_reasons(v.reasons)
             reasons.display = True
         self._show_plan(view)
@@ -151,12 +152,24 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
             advice.update(Content("Nothing special today. Keep actives away from the days "
                                   "around a session."))
 
+    @staticmethod
+    def _preferred_words(view) -> list:
+        """"next on a preferred day: Sat 12 Dec 2026", on a line of its own, when the
+        first allowed preferred day is not the earliest allowed day (nothing without
+        preferred days)."""
+        day = view.next_preferred
+        earliest = view.verdict.earliest or (view.date if view.verdict.allowed else None)
+        if day is None or day == earliest:
+            return []
+        return [("\n  next on a preferred day: ", "$text-muted"), (short_date(day), "bold")]
+
     def _show_plan(self, view) -> None:
         plan_w = self._w("today-plan")
         np = view.next_plan
         if np is None:
+            what = "preferred day" if view.next_preferred is not None else "allowed day"
             plan_w.update(Content.assemble(
-                "No plan yet.", ("  n plans the next allowed day · p opens the calendar",
+                "No plan yet.", (f"  n plans the next {what} · p opens the calendar",
                                  "$text-muted")))
             return
         p = np.plan
@@ -321,20 +334,11 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
                    lambda _pv: self.app.notify(f"Plan moved to {short_date(target)}."))
 
     def action_plan_next(self) -> None:
-        planner = self.app.planner
-        try:
-            minutes = min(10, planner.engine().cap(planner.today))
-            target = planner.first_allowed(planner.today, minutes)
-        except StoreError as exc:
-            self.app.show_store_error(exc)
-            return
-        if target is None:
-            self.app.notify("No allowed date found: a hold must be resolved first.",
-                            severity="warning")
-            return
-        self.write(lambda p: p.plan(target, minutes),
+        """Plan the earliest allowed day that is a preferred day (any day when none are
+        set); refused, with the reasons, while a hold leaves no such day."""
+        self.write(lambda p: p.plan_next(),
                    lambda pv: self.app.notify(
-                       f"Planned {pv.plan.minutes} minutes on {short_date(target)}."))
+                       f"Planned {pv.plan.minutes} minutes on {short_date(pv.plan.date)}."))
 
 
 class RoutinePickerScreen(AppModalScreen):
