@@ -20,7 +20,9 @@ TYPE_FILTERS = (
     ("Sessions", "session"), ("Products", "product"), ("Procedures", "procedure"),
     ("Injectables", "injectable"), ("Plans", "plan"), ("Pauses", "pause"),
 )
-CLASS_GLYPH = {"none": "·", "mild": "○", "moderate": "◐", "severe": "●", "red-flag": "▲"}
+# One mark per skin class, everywhere (the Journal's list, History's heat map): shapes that
+# differ without colour and do not reuse the session marks (● ◐ ⊘).
+CLASS_GLYPH = {"none": "○", "mild": "△", "moderate": "▲", "severe": "◆", "red-flag": "!"}
 HOLD_CLASSES = ("severe", "red-flag")  # the classes that hold sessions until resolved
 OUTCOME_WORDS = {
     "completed": "ran to the end",

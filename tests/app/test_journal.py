@@ -443,7 +443,7 @@ async def test_deleting_a_red_flag_is_refused_and_the_record_stays(tmp_path):
         assert "press v" in text and "Nothing was changed" in text
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
-        assert [r[2] for r in table_rows(app.screen)] == ["▲ red-flag"]
+        assert [r[2] for r in table_rows(app.screen)] == ["! red-flag"]
     assert skin_docs(tmp_path) == [before]
 
 

@@ -24,6 +24,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 
+from planner.app.entries import CLASS_GLYPH
 from planner.domain.vocabulary import CLASSES
 
 # kind -> (mark, style). Sessions: the best-known outcome of the day's sessions.
@@ -33,13 +34,9 @@ SESSION_MARKS = {
     "aborted": ("⊘", "bold $warning"),
 }
 # Skin classes (vocabulary.CLASSES, worst of the day), in rank order.
-SKIN_MARKS = {
-    "none": ("○", "$accent"),
-    "mild": ("△", "$accent"),
-    "moderate": ("▲", "bold $warning"),
-    "severe": ("◆", "bold $error"),
-    "red-flag": ("!", "bold $error"),
-}
+SKIN_MARKS = {cls: (CLASS_GLYPH[cls], style) for cls, style in (
+    ("none", "$accent"), ("mild", "$accent"), ("moderate", "bold $warning"),
+    ("severe", "bold $error"), ("red-flag", "bold $error"))}
 EMPTY = ("·", "$text-disabled")
 WORDS = {
     "session": "session", "partial": "partial", "aborted": "aborted",
