@@ -29,9 +29,19 @@ async def start(app, pilot, routine_id="brow-and-forehead-points"):
     app.session_time_scale = 1e-4  # the real-time timer stays quiet: tick() drives the clock
     routine = app.get_library().routines[routine_id]
     assert app.start_session(routine)
-    await pilot.pause()
-    assert isinstance(app.screen, SessionScreen)
+    await through_the_start(app, pilot)
     return app.screen
+
+
+async def through_the_start(app, pilot):
+    """Preparation and skin check as they come (enter, enter): the session opens."""
+    from planner.app.screens.session_start import PreparationScreen, SkinCheckScreen
+
+    assert await wait_for(pilot, lambda: isinstance(app.screen, PreparationScreen))
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, SkinCheckScreen))
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
 
 
 async def test_five_minute_session_runs_to_the_end(tmp_path):
@@ -56,6 +66,8 @@ async def test_five_minute_session_runs_to_the_end(tmp_path):
         aftercare = "\n".join(text_of(w) for w in screen.query("#aftercare .bullet-text"))
         assert "retinoids, acids, scrubs and peels" in aftercare and "2 days" in aftercare
         assert "mild soap and warm water" in aftercare
+        assert "moisturiser" in aftercare and "dry fully" in aftercare
+        assert "out of reach of children and pets" in aftercare
         assert screen.query_one("#aftercare").display
         done = sessions(tmp_path)
         assert len(done) == 1 and done[0].minutes == 5 and done[0].outcome == "completed"
@@ -166,8 +178,7 @@ async def test_start_from_today_with_the_routine_picker(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, RoutinePickerScreen)
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
+        await through_the_start(app, pilot)
         await pilot.press("t")  # sections are locked during a session
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
@@ -207,7 +218,7 @@ async def test_user_text_is_never_markup(tmp_path):
                    for o in picker.query_one(OptionList).options]
         assert any(name in p for p in prompts)
         assert app.start_session(app.get_library().routines["my-brows"])
-        await pilot.pause()
+        await through_the_start(app, pilot)
         assert name in app.screen.sub_title
         app.screen.tick(10_000)
         await writes_done(pilot)

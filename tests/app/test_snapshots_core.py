@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import TODAY, days, make_app
+from tests.app.helpers import TODAY, days, make_app, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -49,6 +49,19 @@ def test_plan_on_blocked_plan(snap_compare, tmp_path, size):
     assert snap_compare(seeded_app(tmp_path), terminal_size=size, run_before=run_before)
 
 
+async def _through_the_start(pilot):
+    """Preparation and skin check as they come (enter, enter): the session opens."""
+    from planner.app.screens.session import SessionScreen
+    from planner.app.screens.session_start import PreparationScreen, SkinCheckScreen
+
+    app = pilot.app
+    assert await wait_for(pilot, lambda: isinstance(app.screen, PreparationScreen))
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, SkinCheckScreen))
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen))
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_session_mid_step(snap_compare, tmp_path, size):
     app = make_app(tmp_path, sessions=[(days(-8), 10)])
@@ -57,7 +70,7 @@ def test_session_mid_step(snap_compare, tmp_path, size):
     async def run_before(pilot):
         await pilot.pause()
         assert app.start_session(app.get_library().routines["lower-face-points"])
-        await pilot.pause()
+        await _through_the_start(pilot)
         app.screen.tick(75)
         await _settle(pilot)
 
@@ -72,7 +85,7 @@ def test_session_aftercare(snap_compare, tmp_path, size):
     async def run_before(pilot):
         await pilot.pause()
         assert app.start_session(app.get_library().routines["morning-depuff-roll"])
-        await pilot.pause()
+        await _through_the_start(pilot)
         app.screen.tick(10_000)
         await _settle(pilot)
 

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
 AFTERCARE = (
-    "For the next 2 days avoid retinoids, acids, scrubs and peels, and give the skin a rest.",
+    "Finish with a plain, fragrance-free moisturiser to calm and protect the skin.",
+    "For the next 2 days avoid actives: retinoids, acids, scrubs and peels. Let the skin rest.",
     "Clean your tools (gua sha stone, roller) with mild soap and warm water, rinse, and let "
-    "them dry in the air before you put them away.",
+    "them dry fully in the air.",
+    "Store them dry, in a case or a drawer out of reach of children and pets.",
     "Some pinkness that fades within an hour is common. Bruising, broken skin, burning or "
     "swelling is a reaction: log it, and stop if it gets worse.",
 )
