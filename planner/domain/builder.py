@@ -74,7 +74,9 @@ def _describe(step: Step, points: Mapping[str, Point]) -> str:
     return f"{step.technique} on the {step.zone}"
 
 
-def _exclusion_reason(e: Exclusion) -> str:
+def _exclusion_reason(e: Exclusion, day: date) -> str:
+    if e.until == day:  # a zone named in that day's skin check, or an exclusion's last day
+        return f"{e.zone} left out for the day: {e.reason.replace('-', ' ')}"
     reason = f"{e.zone} excluded: {e.reason.replace('-', ' ')}"
     return f"{reason} until {e.until.isoformat()}" if e.until else reason
 
@@ -106,7 +108,7 @@ def _screen(steps: Iterable[Step], profile: Profile, today: date,
         if zone is None:
             reason, rule = "not in the point catalog", "catalog"
         elif zone in excluded:
-            reason, rule = _exclusion_reason(excluded[zone]), "excluded-zone"
+            reason, rule = _exclusion_reason(excluded[zone], today), "excluded-zone"
         else:
             reason = _avoided(step.point, points, conditions) if step.point else None
         if reason:

@@ -109,7 +109,7 @@ def test_a_skin_check_zone_the_routine_does_not_touch_changes_nothing(acu):
 def test_skip_zone_uses_the_routine_planned_that_day(acu):
     acu.ok("plan", "2026-12-03", "--routine", ROUTINE)
     r = acu("check", "2026-12-03", "--skip-zone", "brow=cold-sore")
-    assert r.exit_code == 3 and "brow excluded: cold sore" in r.stdout
+    assert r.exit_code == 3 and "brow left out for the day: cold sore" in r.stdout
     acu.bad(acu("check", "2026-12-02", "--skip-zone", "brow"), "--routine")
 
 

@@ -127,8 +127,9 @@ def test_excluded_zone_is_dropped_until_the_end_date():
     for day, active in ((TODAY, True), (until, True), (until + timedelta(days=1), False)):
         result = build(["puffiness"], ["gua-sha"], 10, 10, profile, day)
         assert ("cheek" not in zones(result.routine)) == active
-        expected = Dropped("gua-sha on the cheek", f"cheek excluded: active cyst until {until}",
-                           "excluded-zone")
+        why = ("cheek left out for the day: active cyst" if day == until
+               else f"cheek excluded: active cyst until {until}")
+        expected = Dropped("gua-sha on the cheek", why, "excluded-zone")
         assert (expected in result.dropped) == active
 
 

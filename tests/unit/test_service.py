@@ -184,7 +184,8 @@ def test_the_skin_check_trims_a_routine_for_the_day_and_stores_nothing(planner, 
     whole = planner.prepare_session(routine)
     checked = planner.prepare_session(routine, {"forehead": "broken-skin"})
     assert len(checked.steps) == len(whole.steps) - 1
-    assert any("forehead excluded: broken skin" in why for _what, why in checked.dropped)
+    assert any("forehead left out for the day: broken skin" in why
+               for _what, why in checked.dropped)
     fit = planner.routine_fit(routine.id, today, {"forehead": "broken-skin"})
     assert not fit.fits and "forehead" in fit.reasons[0].message
     assert planner.routine_fit(routine.id, today + timedelta(days=1)).fits
