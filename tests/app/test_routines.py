@@ -28,7 +28,7 @@ async def open_routines(pilot):
 
 def listed_ids(screen):
     table = screen.query_one("#routines-table", DataTable)
-    return [table.get_row_at(i)[6].plain for i in range(table.row_count)]
+    return [row.key.value for row in table.ordered_rows]
 
 
 def row_of(screen, rid):
@@ -142,7 +142,7 @@ async def test_builder_previews_saves_and_lists_a_user_routine(tmp_path):
         screen = app.screen
         assert user[0].id in listed_ids(screen)
         row = row_of(screen, user[0].id)
-        assert row[1] == "My [puffy] mornings" and row[5] == "user"
+        assert row[1] == "My [puffy] mornings (yours)"  # marked as `routines list` does
         # the new routine is highlighted and its detail shown
         assert "My [puffy] mornings" in screen.query_one("#routine-text").plain
 
@@ -200,7 +200,7 @@ async def test_routine_files_added_elsewhere_show_up_on_return(tmp_path):
         await pilot.pause()
         await open_routines(pilot)
         assert "from-cli" in listed_ids(app.screen)
-        assert row_of(app.screen, "from-cli")[5] == "user"
+        assert row_of(app.screen, "from-cli")[1] == "From the CLI (yours)"
 
 
 
@@ -236,3 +236,151 @@ async def test_builder_save_over_a_routine_held_by_another_file_asks_and_replace
         assert sorted(p.name for p in folder.glob("*.toml")) == ["old.toml"]
         lib = load_library(folder)
         assert lib.routines["my-mornings"].name == "My mornings" and lib.issues == []
+
+
+# ------------------------------------------------------- readable at 80 and 120
+
+def column_keys(table):
+    return [c.key.value for c in table.ordered_columns]
+
+
+def column(table, key):
+    return next(c for c in table.ordered_columns if c.key.value == key)
+
+
+def lines_needed(text: str, width: int) -> int:
+    import textwrap
+
+    return len(textwrap.wrap(text, width, break_on_hyphens=False)) or 1
+
+
+@arun
+async def test_names_are_never_cut_and_the_table_fits_at_80_and_120(tmp_path):
+    """The table was cut ("brow-and-forehead-po", "forehead-lin") even at 120 columns."""
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_routines(pilot)
+        table = screen.query_one("#routines-table", DataTable)
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            wide = size[0] >= 120  # laid out again for the new width
+            assert await wait_for(pilot, lambda w=wide, x=size[0]: table.size.width == x and (
+                "concerns" in column_keys(table)) == w)
+            keys = column_keys(table)
+            assert "id" not in keys and "source" not in keys  # the id is in the detail
+            name = column(table, "name")
+            assert all(len(r.name) <= name.width for r in lib.routines.values())
+            # nothing runs off the right edge: no sideways scrolling, nothing hidden there
+            assert table.virtual_size.width <= table.size.width
+            for rid in listed_ids(screen):
+                assert row_of(screen, rid)[1] == lib.routines[rid].name
+            if size == (120, 40):  # concerns have room: shown whole, wrapped if long
+                concerns = column(table, "concerns")
+                for rid in listed_ids(screen):
+                    text = ", ".join(lib.routines[rid].concerns)
+                    assert row_of(screen, rid)[keys.index("concerns")] == text
+                    assert table.rows[rid].height >= lines_needed(text, concerns.width)
+                assert any(table.rows[rid].height > 1 for rid in listed_ids(screen))
+            else:  # at 80 the concerns are in the detail only, not cut in the list
+                assert "concerns" not in keys
+                tech = column(table, "tech")
+                for rid in listed_ids(screen):
+                    text = row_of(screen, rid)[keys.index("tech")]
+                    assert table.rows[rid].height >= lines_needed(text, tech.width)
+
+
+@arun
+async def test_a_routine_length_is_shown_exactly_in_the_list_and_the_detail(tmp_path):
+    """The list said 6 min (Routine.minutes rounds up) where the detail said 5 min 30 s."""
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    odd = [r for r in lib.routines.values() if r.total_seconds % 60]
+    assert odd  # the library has routines that are not whole minutes
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        table = screen.query_one("#routines-table", DataTable)
+        keys = column_keys(table)
+        for routine in odd:
+            m, s = divmod(routine.total_seconds, 60)
+            exact = f"{m} min {s} s"
+            assert row_of(screen, routine.id)[keys.index("length")] == exact
+            table.move_cursor(row=table.get_row_index(routine.id))
+            assert await wait_for(pilot, lambda name=routine.name:
+                                  name in screen.query_one("#routine-text").plain)
+            detail = screen.query_one("#routine-text").plain
+            assert f"· {exact}\n" in detail and f"Total: {exact} (" in detail
+        whole = [r for r in lib.routines.values() if not r.total_seconds % 60]
+        assert row_of(screen, whole[0].id)[keys.index("length")] == \
+            f"{whole[0].total_seconds // 60} min"
+
+
+@arun
+async def test_a_routine_over_the_cap_names_its_exact_length(tmp_path):
+    from planner.domain.values import replace
+    from planner.library import save_user_routine
+
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    long = lib.routines["weekend-full-face-ritual"]
+    steps = (*long.steps[:-1], replace(long.steps[-1], seconds=long.steps[-1].seconds + 20))
+    odd = replace(long, id="my-long", name="My long one", steps=steps, source="user",
+                  starter=False)
+    save_user_routine(odd, planner_for(journal_file(tmp_path)).user_routines_dir)
+    m, s = divmod(odd.total_seconds, 60)
+    assert s and odd.minutes == m + 1
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_routines(pilot)
+        table = screen.query_one("#routines-table", DataTable)
+        table.move_cursor(row=table.get_row_index("my-long"))
+        today = screen.query_one("#routine-today")
+        assert await wait_for(pilot, lambda: "shortened" in text_of(today))
+        assert f"this routine ({m} min {s} s) will be shortened" in text_of(today)
+
+
+@arun
+async def test_jade_rolling_is_named_as_the_notice_and_the_session_name_it(tmp_path):
+    """'jade rolling' everywhere on this screen (it said 'rolling' here, 'jade rolling' in
+    the notice and the session)."""
+    from textual.widgets import OptionList, Select
+
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_routines(pilot)
+        table = screen.query_one("#routines-table", DataTable)
+        keys = column_keys(table)
+        rolled = [r.id for r in lib.routines.values() if r.techniques == ("jade-rolling",)]
+        assert rolled and all(row_of(screen, rid)[keys.index("tech")] == "jade rolling"
+                              for rid in rolled)
+        menu = screen.query_one("#r-technique", Select).query_one(OptionList)  # its dropdown
+        labels = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+        assert "jade rolling" in labels and "rolling" not in labels
+        table.move_cursor(row=table.get_row_index(rolled[0]))
+        detail = screen.query_one("#routine-text")
+        assert await wait_for(pilot, lambda: lib.routines[rolled[0]].name in detail.plain)
+        assert "Techniques: jade rolling" in detail.plain
+        assert "\njade rolling · " in detail.plain  # each step's technique
+        assert "jade-rolling" not in detail.plain
+
+
+@arun
+async def test_a_point_on_the_midline_reads_midline_as_in_the_session(tmp_path):
+    """EX-HN3 (between the brows) said 'both sides' here and 'midline' in the session."""
+    app = make_app(tmp_path)
+    lib = load_library(None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_routines(pilot)
+        table = screen.query_one("#routines-table", DataTable)
+        rid = next(r.id for r in lib.routines.values()
+                   if any(s.point == "EX-HN3" for s in r.steps))
+        table.move_cursor(row=table.get_row_index(rid))
+        detail = screen.query_one("#routine-text")
+        assert await wait_for(pilot, lambda: lib.routines[rid].name in detail.plain)
+        titles = [line for line in detail.plain.splitlines() if line[2:4] == ". "]
+        yintang = next(t for t in titles if "EX-HN3" in t)
+        assert yintang.endswith("· midline")
+        paired = [t for t in titles if "EX-HN3" not in t and not t.split(". ")[1].startswith(
+            ("CV", "GV"))]
+        assert paired and all(t.endswith(("· both sides", "· left side", "· right side"))
+                              for t in paired)

@@ -66,6 +66,9 @@ def test_real_program_notice_accept_and_quit(tmp_path):
     try:
         screen = pane.wait_for_text("safety notice")
         assert "not medical advice" in screen
+        # Accept unlocks once the end of the notice has been shown (when it does not fit)
+        tmux(socket, "send-keys", "-t", session, "End")
+        pane.wait_for_text("End of the notice")
         tmux(socket, "send-keys", "-t", session, "a")
         pane.wait_for_text("A few questions about you")
         tmux(socket, "send-keys", "-t", session, "C-q")

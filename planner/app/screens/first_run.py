@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
 from planner.app.base import AppScreen
@@ -17,6 +18,7 @@ from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.ticks import TickCheckbox
 from planner.app.writes import Writes
 from planner.domain.profile_questions import first_run_questions
+from planner.domain.settings_rules import RANGES
 from planner.domain.vocabulary import INJECTABLE_KINDS, PROCEDURE_KINDS
 from planner.service.planner import BadInput
 from planner.store.errors import StoreError
@@ -58,6 +60,60 @@ RECENT = {q.field: (*_WAITS[q.records][:3], q.records, _WAITS[q.records][3])
           for q in first_run_questions() if q.records}
 FIRST_RUN_NOTE = "told at first run"
 
+# The notice is read before it is accepted: Accept is enabled once its end has been shown
+# (at once when it fits); until then this line says that more follows and how to read on.
+MORE_BELOW = "↓ more below: ↓, space or PgDn reads on (Accept unlocks at the end)"
+MORE_AGAIN = "↓ more below (↓, space or PgDn)"
+AT_END = "End of the notice · a accepts · esc declines and quits"
+
+CADENCE = RANGES["cadence_days"]
+CADENCE_LABEL = f"Aim for a session every … days ({CADENCE.low}–{CADENCE.high})"
+
+
+def cadence_hint(spacing: int) -> str:
+    """What the first-run cadence sets (the streak's rhythm) and what it does not."""
+    return f"Your streak's rhythm, not spacing (a safety rule: at least {spacing} days apart)."
+
+
+def cadence_error(low: int, spacing: int) -> str:
+    """The refusal in plain words, in one line at 80 columns, like the empty-field one."""
+    message = f"Enter a whole number of days from {low} to {CADENCE.high}"
+    if low > CADENCE.low:
+        message += f" (your spacing is {spacing} days)"
+    return message + "."
+
+
+class NoticeScroll(VerticalScroll):
+    """The notice text: scrolls with the arrows, PgUp/PgDn, Home/End and space; tells the
+    screen where it is (`at_end`) whenever it scrolls or its size changes."""
+
+    BINDINGS = [Binding("space", "page_down", "Page down", show=False)]
+
+    class Moved(Message):
+        """Scrolled or resized: `at_end` says whether the last line is shown."""
+
+        def __init__(self, at_end: bool) -> None:
+            super().__init__()
+            self.at_end = at_end
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self._moved, init=False)
+
+    @property
+    def laid_out(self) -> bool:
+        return self.size.height > 0
+
+    @property
+    def at_end(self) -> bool:
+        return self.laid_out and self.scroll_offset.y >= self.max_scroll_y
+
+    def _moved(self, _value: float | None = None) -> None:
+        if self.laid_out:
+            self.post_message(self.Moved(self.at_end))
+
+    def on_resize(self) -> None:
+        self._moved()
+
 
 class FirstRunScreen(Writes, AppScreen):
     """Dismisses with True once the notice is accepted and the profile is saved."""
@@ -73,14 +129,17 @@ class FirstRunScreen(Writes, AppScreen):
     def __init__(self) -> None:
         super().__init__()
         self.step = "notice"
+        self.notice_read = False  # the end of the notice has been shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-step", classes="first-run"):
             yield Static(NOTICE_TITLE, classes="dialog-title", markup=False)
-            with VerticalScroll(id="notice-scroll"):
+            with NoticeScroll(id="notice-scroll"):
                 yield Static(SAFETY_NOTICE, id="notice-text", markup=False)
+            yield Static(MORE_BELOW, id="notice-more", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("I understand — accept (a)", id="accept", variant="primary")
+                yield Button("I understand — accept (a)", id="accept", variant="primary",
+                             disabled=True)
                 yield Button("Decline and quit (esc)", id="decline", variant="error")
         with Vertical(id="profile-step", classes="first-run"):
             yield Static("A few questions about you", classes="dialog-title", markup=False)
@@ -93,9 +152,11 @@ class FirstRunScreen(Writes, AppScreen):
                     if field in RECENT:
                         yield from self._recent_rows(field)
                 with Horizontal(classes="field-row"):
-                    yield Label("Days between sessions (7–28)", classes="field-label")
+                    yield Label(CADENCE_LABEL, classes="field-label")
                     yield Input("7", id="q-cadence", type="integer", max_length=2,
                                 classes="short")
+                yield Static(cadence_hint(RANGES["spacing_days"].low), id="q-cadence-hint",
+                             classes="muted", markup=False)
                 yield Static("", id="q-cadence-error", classes="field-error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save and start (ctrl+s)", id="save", variant="primary")
@@ -137,6 +198,8 @@ class FirstRunScreen(Writes, AppScreen):
                 self.query_one(f"#q-{word}-date", Input).value = last.date.isoformat()
             self.query_one(f"#q-{word}-detail").display = bool(getattr(profile, field))
         self.query_one("#q-cadence", Input).value = str(settings.cadence_days)
+        self.query_one("#q-cadence-hint", Static).update(
+            Content(cadence_hint(settings.spacing_days)))
         self._show("profile" if profile.notice_accepted else "notice")
 
     def _show(self, step: str) -> None:
@@ -145,7 +208,7 @@ class FirstRunScreen(Writes, AppScreen):
         self.query_one("#profile-step").display = step == "profile"
         self.sub_title = "Safety notice" if step == "notice" else "Your profile"
         if step == "notice":
-            self.query_one("#accept", Button).focus()
+            self.query_one("#notice-scroll", NoticeScroll).focus()
         else:
             self.query_one(f"#q-{QUESTIONS[0][0]}", TickCheckbox).focus()
         self.refresh_bindings()
@@ -210,7 +273,19 @@ class FirstRunScreen(Writes, AppScreen):
         {"accept": self.action_accept, "decline": self.action_decline,
          "save": self.action_save}[event.button.id or ""]()
 
+    def on_notice_scroll_moved(self, message: NoticeScroll.Moved) -> None:
+        """Say whether more follows; the end once shown unlocks Accept (for good)."""
+        if message.at_end and not self.notice_read:
+            self.notice_read = True
+            self.query_one("#accept", Button).disabled = False
+        more = MORE_AGAIN if self.notice_read else MORE_BELOW
+        self.query_one("#notice-more", Static).update(AT_END if message.at_end else more)
+
     def action_accept(self) -> None:
+        if not self.notice_read:
+            # `a` before the end shows the end first (the next `a` accepts)
+            self.query_one("#notice-scroll", NoticeScroll).scroll_end(animate=False)
+            return
         self.write(lambda p: p.accept_notice(), lambda _profile: self._show("profile"))
 
     def action_decline(self) -> None:
@@ -223,11 +298,22 @@ class FirstRunScreen(Writes, AppScreen):
         error = self.query_one("#q-cadence-error", Static)
         raw = self.query_one("#q-cadence", Input).value.strip()
         try:
-            cadence = int(raw)
-        except ValueError:
-            error.update(Content("Enter a whole number of days from 7 to 28."))
-            self.query_one("#q-cadence", Input).focus()
+            spacing = self.app.planner.settings().spacing_days
+        except StoreError as exc:
+            self.app.show_store_error(exc)
             return
+
+        def refuse(low: int, spacing: int) -> None:
+            error.update(Content(cadence_error(low, spacing)))
+            self.query_one("#q-cadence", Input).focus()
+            self.call_after_refresh(error.scroll_visible, animate=False)
+
+        low = max(CADENCE.low, spacing)  # never below the spacing (SPEC §4)
+        cadence = int(raw) if raw.isdigit() else None
+        if cadence is None or not low <= cadence <= CADENCE.high:
+            refuse(low, spacing)
+            return
+        error.update("")
         answers = {f: self.query_one(f"#q-{f}", TickCheckbox).value for f, _ in QUESTIONS}
         recent, ok = self._recent_answers()
         if not ok:
@@ -245,8 +331,13 @@ class FirstRunScreen(Writes, AppScreen):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, BadInput) and exc.field == "cadence_days":
-                error.update(Content(str(exc)))
-                self.query_one("#q-cadence", Input).focus()
+                # e.g. the spacing was raised meanwhile (from the CLI): the words, not the
+                # setting's internal name
+                try:
+                    now = self.app.planner.settings().spacing_days
+                except StoreError:
+                    now = spacing
+                refuse(max(CADENCE.low, now), now)
             else:
                 self.app.notify_error(exc)
 

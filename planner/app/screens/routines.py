@@ -8,6 +8,8 @@ Routine names and texts come from files and are always shown as plain text.
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,7 +32,7 @@ from textual.widgets.selection_list import Selection
 from planner.app.base import AppScreen
 from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, guard, parse_int
 from planner.app.screens.section import ShowsJournal
-from planner.app.widgets.routine_view import TECHNIQUE_WORDS, RoutineView
+from planner.app.widgets.routine_view import TECHNIQUE_WORDS, RoutineView, duration
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.widgets.ticks import TickSelectionList
 from planner.app.writes import Writes
@@ -45,6 +47,61 @@ NAME_LIMIT = 80
 
 def _library(app):
     return app.get_library()
+
+
+def length(routine: Routine) -> str:
+    """A routine's length as this screen shows it everywhere: exact ("5 min 30 s"), as in
+    the detail's total (`Routine.minutes` rounds up, for the cap)."""
+    return duration(routine.total_seconds)
+
+
+def techniques(routine: Routine) -> str:
+    return ", ".join(TECHNIQUE_WORDS.get(t, t) for t in routine.techniques)
+
+
+YOURS = " (yours)"  # after the name of a user routine, as `acuplan routines list` marks it
+
+# The list's columns: (key, header). The name is never cut (a long one wraps); the
+# concerns column is shown when the width leaves it room (they are in the detail too).
+COLUMNS = {"star": "", "name": "Name", "length": "Length", "tech": "Techniques",
+           "concerns": "Concerns"}
+MIN_CONCERNS = 16
+MIN_TECH = 12
+MAX_NAME = 40
+
+
+def _lines(shown: list[Routine], tech: int, concerns: int) -> int:
+    """The table's height in lines with these two columns wrapping."""
+    def height(text: str, width: int) -> int:
+        return len(textwrap.wrap(text, width, break_on_hyphens=False)) or 1
+
+    return sum(max(height(techniques(r), tech), height(", ".join(r.concerns), concerns))
+               for r in shown)
+
+
+def column_widths(width: int, shown: list[Routine], padding: int = 1,
+                  scrollbar: int = 2) -> dict[str, int]:
+    """Column key -> content width for a table `width` cells wide (cells wrap to it)."""
+    def longest(texts, floor: int) -> int:
+        return max([floor, *map(len, texts)])
+
+    name = min(MAX_NAME, longest((r.name + (YOURS if r.source == "user" else "")
+                                  for r in shown), len("Name")))
+    size = longest(map(length, shown), len("Length"))
+    tech = longest(map(techniques, shown), len("Techniques"))
+    concerns = longest((", ".join(r.concerns) for r in shown), len("Concerns"))
+    room = width - scrollbar - 2 * padding * len(COLUMNS) - 1 - size
+    if room - name - MIN_TECH >= MIN_CONCERNS:
+        rest = room - name
+        if tech + concerns > rest:  # both cannot be whole: the split with the fewest lines
+            tech = min(range(MIN_TECH, min(tech, rest - MIN_CONCERNS) + 1),
+                       key=lambda w: (_lines(shown, w, rest - w), -w))
+        return {"star": 1, "name": name, "length": size, "tech": tech,
+                "concerns": min(concerns, rest - tech)}
+    room += 2 * padding  # no concerns column: its padding is free too
+    tech = max(MIN_TECH, min(tech, room - name))
+    return {"star": 1, "name": max(len("Name"), min(name, room - tech)), "length": size,
+            "tech": tech}
 
 
 # ------------------------------------------------------------------- list
@@ -70,6 +127,7 @@ class RoutinesScreen(ShowsJournal, AppScreen):
         self.starters_only = False
         self.select_after: str | None = None
         self._files: tuple | None = None
+        self._widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -92,13 +150,6 @@ class RoutinesScreen(ShowsJournal, AppScreen):
     def on_mount(self) -> None:
         self.title = "acuplan · Routines"
         table = self.query_one("#routines-table", DataTable)
-        table.add_column("", key="star", width=1)
-        table.add_column("Name", key="name", width=28)
-        table.add_column("Min", key="min", width=3)
-        table.add_column("Techniques", key="tech", width=20)
-        table.add_column("Concerns", key="concerns", width=26)
-        table.add_column("Source", key="source", width=7)
-        table.add_column("ID", key="id")
         self.loaded()
         self.refresh_data()
         table.focus()
@@ -147,19 +198,40 @@ class RoutinesScreen(ShowsJournal, AppScreen):
             return False
         return r.starter or not self.starters_only
 
+    def _shown(self) -> list[Routine]:
+        return sorted((r for r in self.routines.values() if self._matches(r)),
+                      key=lambda r: (r.source != "user", not r.starter, r.total_seconds,
+                                     r.name))
+
+    def _column_widths(self, shown: list[Routine]) -> dict[str, int]:
+        table = self.query_one("#routines-table", DataTable)  # as wide as the screen
+        return column_widths(self.app.size.width, shown, table.cell_padding,
+                             table.styles.scrollbar_size_vertical)
+
+    def on_resize(self) -> None:
+        """A narrower or wider terminal: lay the columns out again (if they change)."""
+        if self.query("#routines-table") and self.routines and \
+                self._column_widths(self._shown()) != self._widths:
+            self._fill()
+
     def _fill(self) -> None:
         table = self.query_one("#routines-table", DataTable)
         keep = self.select_after or self.current_id()
         self.select_after = None
-        table.clear()
-        shown = sorted((r for r in self.routines.values() if self._matches(r)),
-                       key=lambda r: (r.source != "user", not r.starter, r.minutes, r.name))
+        shown = self._shown()
+        self._widths = self._column_widths(shown)
+        table.clear(columns=True)
+        for key, width in self._widths.items():
+            table.add_column(COLUMNS[key], key=key, width=width)
         for r in shown:
-            table.add_row(
-                Text("★" if r.starter else ""), Text(r.name), Text(str(r.minutes)),
-                Text(", ".join(TECHNIQUE_WORDS.get(t, t) for t in r.techniques)),
-                Text(", ".join(r.concerns)), Text("user" if r.source == "user" else "shipped"),
-                Text(r.id), key=r.id)
+            name = Text(r.name)
+            if r.source == "user":
+                name.append(YOURS, style="dim")
+            cells = {"star": Text("★" if r.starter else ""), "name": name,
+                     "length": Text(length(r)), "tech": Text(techniques(r)),
+                     "concerns": Text(", ".join(r.concerns))}
+            # height None: a cell longer than its column wraps onto more lines, never cut
+            table.add_row(*(cells[key] for key in self._widths), key=r.id, height=None)
         if keep and any(r.id == keep for r in shown):
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         extra = " · starters only" if self.starters_only else ""
@@ -188,7 +260,7 @@ class RoutinesScreen(ShowsJournal, AppScreen):
         if not any(x.rule != "duration" for x in verdict.reasons):
             line = f"Today: up to {cap} minutes allowed"
             if r.minutes > cap:
-                line += f" — this routine ({r.minutes} min) will be shortened to fit"
+                line += f" — this routine ({length(r)}) will be shortened to fit"
         else:
             line = "Today: no session — " + "; ".join(
                 x.message for x in verdict.reasons if x.rule != "duration")

@@ -10,8 +10,20 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-TECHNIQUE_WORDS = {"acupressure": "acupressure", "gua-sha": "gua sha", "jade-rolling": "rolling"}
+# "jade rolling", as the safety notice, the session and the CLI say it
+TECHNIQUE_WORDS = {"acupressure": "acupressure", "gua-sha": "gua sha",
+                   "jade-rolling": "jade rolling"}
 SIDES = {"both": "both sides", "left": "left side", "right": "right side"}
+
+
+def side_words(step) -> str:
+    """Which side a step works on: a point on the midline (the CV and GV vessels, Yintang)
+    has no sides, and reads "midline" as in the session. (Which points lie on the midline
+    belongs in the point catalog; until it says so, this is the session screen's test.)"""
+    if step.point and step.side == "both" and (
+            step.point.startswith(("CV", "GV")) or step.point == "EX-HN3"):
+        return "midline"
+    return SIDES.get(step.side, step.side)
 
 
 def duration(seconds: int) -> str:
@@ -27,7 +39,7 @@ def step_title(i: int, step, points) -> str:
         where = f"{point.code} {point.pinyin} ({point.english}) · {point.zone}"
     else:
         where = step.point or step.zone or "?"
-    return f"{i:>2}. {where} · {SIDES.get(step.side, step.side)}"
+    return f"{i:>2}. {where} · {side_words(step)}"
 
 
 def step_body(step, points) -> list[tuple[str, str]]:
