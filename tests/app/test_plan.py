@@ -415,3 +415,21 @@ async def test_calendar_without_preferences_marks_nothing(tmp_path):
         assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
         assert "›" not in app.screen.query_one(MonthCalendar).render().plain
         assert "preferred" not in text_of(app.screen.query_one("#plan-legend"))
+
+
+async def test_an_unplan_is_undone_with_ctrl_z(tmp_path):
+    app = make_app(tmp_path, plans=[(days(9), 8)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        cal = app.screen.query_one(MonthCalendar)
+        cal.cursor = days(9)
+        await pilot.pause()
+        await pilot.press("u")
+        await writes_done(pilot)
+        assert live_plans(tmp_path) == []
+        assert any("ctrl+z puts it back" in n for n in app.notes)
+        await pilot.press("ctrl+z")
+        await writes_done(pilot)
+        assert await wait_for(pilot, lambda: live_plans(tmp_path) == [(days(9), 8)])
+        assert await wait_for(pilot, lambda: cell_status(cal.day_view(days(9))) == "planned")

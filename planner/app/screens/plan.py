@@ -20,6 +20,7 @@ from planner.app.base import AppModalScreen, AppScreen
 from planner.app.screens.section import ShowsJournal
 from planner.app.screens.today import long_date, short_date
 from planner.app.styles import SCREENS_CSS
+from planner.app.undo import UNDO_KEY, deleted_record, offer_undo, undo_last
 from planner.app.widgets.calendar import (
     CELL,
     MonthCalendar,
@@ -189,6 +190,7 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         Binding("pageup", "month(-1)", "Prev month", show=False),
         Binding("pagedown", "month(1)", "Next month", show=False),
         Binding("home", "go_today", "Today's date", show=False),
+        Binding(UNDO_KEY, "undo", "Undo unplan", show=False),
     ]
     # no key of its own (Help names every key of a section): Today's n does the same
     PALETTE_COMMANDS = [("Plan next", "plan_next",
@@ -447,14 +449,18 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
             return
         ids = [pv.plan.id for pv in dv.plans]
 
-        def unplan(planner) -> None:
-            for plan_id in ids:
-                planner.unplan(plan_id)
+        def unplan(planner) -> list:
+            return [planner.unplan(plan_id) for plan_id in ids]
 
-        def unplanned(_result: None) -> None:
-            self.app.notify(f"Plan on {short_date(d)} removed.")
+        def unplanned(plans: list) -> None:
+            # ctrl+z puts back the (last) plan removed, re-checked by the rules
+            offer_undo(self.app, deleted_record("plans", plans[-1]),
+                       f"Plan on {short_date(d)} removed")
 
         self.write(unplan, unplanned)
+
+    def action_undo(self) -> None:
+        undo_last(self)
 
 
 __all__ = ["PlanScreen", "MinutesScreen", "routine_choices", "dropped_words"]
