@@ -29,7 +29,7 @@ from planner.domain.routine import (
     routine_zone,
 )
 from planner.domain.values import Value, replace
-from planner.domain.vocabulary import CONCERNS, TECHNIQUES
+from planner.domain.vocabulary import CONCERNS, TECHNIQUE_WORDS, TECHNIQUES, technique_words
 
 # Traditionally avoided in pregnancy, whether or not the catalog flags them.
 PREGNANCY_AVOIDED = ("LI4", "SP6", "GB21", "BL60", "BL67")
@@ -71,7 +71,7 @@ class BuildResult(Value, frozen=True):
 def _describe(step: Step, points: Mapping[str, Point]) -> str:
     if step.point:
         return points[step.point].label if step.point in points else step.point
-    return f"{step.technique} on the {step.zone}"
+    return f"{TECHNIQUE_WORDS.get(step.technique, step.technique)} on the {step.zone}"
 
 
 def _exclusion_reason(e: Exclusion, day: date) -> str:
@@ -245,13 +245,14 @@ def build_routine(library: RoutineSource, concerns: Iterable[str], techniques: I
     total = sum(s.total_seconds for s in steps)
     if total < MIN_ROUTINE_SECONDS:
         notes.append(f"not enough safe steps for {', '.join(concerns)} with "
-                     f"{', '.join(techniques)} to fill the 5-minute minimum")
+                     f"{technique_words(techniques)} to fill the 5-minute minimum")
         return BuildResult(None, dropped, notes)
 
     covered = {c for source, _ in chosen for c in source.concerns}
     missing = [c for c in concerns if c not in covered]
     if missing and asked:
-        notes.append(f"no safe steps found for {', '.join(missing)} with {', '.join(techniques)}")
+        notes.append(f"no safe steps found for {', '.join(missing)} with "
+                     f"{technique_words(techniques)}")
     if math.ceil(total / 60) < limit:
         notes.append(f"the matching safe steps fill {math.ceil(total / 60)} of the {limit} minutes")
     used = tuple(t for t in TECHNIQUES if any(s.technique == t for s in steps))
@@ -277,7 +278,8 @@ def _default_name(concerns: tuple[str, ...], total: int) -> str:
 
 def _summary(concerns: tuple[str, ...], techniques: tuple[str, ...]) -> str:
     text = (f"Built from the shipped library for {', '.join(concerns)}, using "
-            f"{', '.join(techniques)}. The uses behind these steps are traditional, not proven; "
+            f"{technique_words(techniques)}. The uses behind these steps are traditional, not "
+            "proven; "
             "stop if anything hurts.")
     if "gua-sha" in techniques:
         text += " Gua sha only on skin covered with oil or serum, never dry."

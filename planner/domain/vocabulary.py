@@ -10,6 +10,14 @@ FIRST_DATE = date(1900, 1, 1)
 LAST_DATE = date(2199, 12, 31)
 
 TECHNIQUES = ("acupressure", "gua-sha", "jade-rolling")
+# The techniques as sentences say them ("jade rolling", as the safety notice does).
+TECHNIQUE_WORDS = {"acupressure": "acupressure", "gua-sha": "gua sha",
+                   "jade-rolling": "jade rolling"}
+
+
+def technique_words(techniques) -> str:
+    return ", ".join(TECHNIQUE_WORDS.get(t, t) for t in techniques)
+
 
 ZONES = (
     "forehead", "brow", "temple", "under-eye", "cheek", "nose", "mouth-corner",

@@ -272,7 +272,7 @@ def test_plan_names_the_steps_an_excluded_zone_leaves_out(acu):
     assert any("cheek" in d["what"] for d in out["left_out"])
     text = acu.ok("plan", "2026-12-20", "--routine", "full-face-gua-sha", "--minutes", "10",
                   today="2026-12-12").stdout
-    assert "leaves out: gua-sha on the cheek (cheek excluded: mole)" in text
+    assert "leaves out: gua sha on the cheek (cheek excluded: mole)" in text
 
 
 def test_a_routine_trimmed_under_5_minutes_is_refused_naming_the_zone(acu):

@@ -129,7 +129,7 @@ def test_excluded_zone_is_dropped_until_the_end_date():
         assert ("cheek" not in zones(result.routine)) == active
         why = ("cheek left out for the day: active cyst" if day == until
                else f"cheek excluded: active cyst until {until}")
-        expected = Dropped("gua-sha on the cheek", why, "excluded-zone")
+        expected = Dropped("gua sha on the cheek", why, "excluded-zone")
         assert (expected in result.dropped) == active
 
 
@@ -181,7 +181,7 @@ def test_not_enough_safe_steps_is_said_plainly():
     everything = tuple(Exclusion(z, "inflamed") for z in FACE_ZONES)
     result = build(["puffiness"], ["jade-rolling"], 10, 10, Profile(exclusions=everything))
     assert result.routine is None
-    assert "not enough safe steps for puffiness with jade-rolling" in result.notes[-1]
+    assert "not enough safe steps for puffiness with jade rolling" in result.notes[-1]
     assert result.dropped
 
 
@@ -233,5 +233,5 @@ def test_filter_updates_techniques_when_a_technique_is_gone():
     filtered, dropped = filter_routine_for_profile(mixed, profile, TODAY, LIBRARY.points)
     assert filtered.techniques == ("acupressure",)
     assert {d.what for d in dropped} == {
-        "ST2 (Sibai)", "ST3 (Juliao)", "jade-rolling on the neck", "jade-rolling on the cheek",
-        "jade-rolling on the under-eye"}
+        "ST2 (Sibai)", "ST3 (Juliao)", "jade rolling on the neck", "jade rolling on the cheek",
+        "jade rolling on the under-eye"}

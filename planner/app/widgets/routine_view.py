@@ -10,9 +10,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-# "jade rolling", as the safety notice, the session and the CLI say it
-TECHNIQUE_WORDS = {"acupressure": "acupressure", "gua-sha": "gua sha",
-                   "jade-rolling": "jade rolling"}
+from planner.domain.vocabulary import TECHNIQUE_WORDS
+
 SIDES = {"both": "both sides", "left": "left side", "right": "right side"}
 
 
