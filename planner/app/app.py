@@ -58,6 +58,7 @@ class AcuplanApp(App):
     BINDINGS = [
         *(Binding(s.key, s.action, s.title, show=False) for s in sections.SECTIONS),
         Binding(sections.HELP_KEY, "help", "Help", key_display=sections.HELP_KEY_DISPLAY),
+        Binding("B", "backup", "Back up", show=False),  # planner/app/forms/data.py
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -313,6 +314,12 @@ class AcuplanApp(App):
     def _closed_from_outside(self) -> None:
         self.save_running_session()
         self.exit()
+
+    def action_backup(self) -> None:
+        """B: back up the journal now, no questions (planner/app/forms/data.py)."""
+        from planner.app.forms.data import backup
+
+        backup(self)
 
     def action_help(self) -> None:
         from planner.app.screens.help import HelpScreen

@@ -41,7 +41,9 @@ def section_rows(section: sections.Section, app=None) -> Rows:
 
 def help_keys(app=None) -> tuple[tuple[str, Rows], ...]:
     """Every row of Help, under its heading: everywhere, each section, the session."""
-    out: list[tuple[str, Rows]] = [("Everywhere", sections.EVERYWHERE_ROWS)]
+    from planner.app.forms.data import HELP_ROWS as DATA_ROWS  # export, import, …
+
+    out: list[tuple[str, Rows]] = [("Everywhere", sections.EVERYWHERE_ROWS + DATA_ROWS)]
     for section in sections.SECTIONS:
         out.append((section.help_title, section_rows(section, app)))
         if section is sections.SESSION_HELP_AFTER:

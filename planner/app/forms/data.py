@@ -1,0 +1,579 @@
+"""Data in and out, in the app: export, import, restore a kept version, back up.
+
+Each is a palette command ("Data: export the journal", …; planner/app/commands.py) and a
+row of Help; backup also has a key (B). Every write runs in a write worker (writes.py):
+
+- Export: a file name (default ~/acuplan-export-<today>.json) and json or csv; never the
+  journal itself or one of its kept versions; asks before replacing a file.
+- Import: a JSON export, into an empty journal only (the service refuses otherwise and
+  lists what is wrong with a file it cannot take). A new journal is empty until the
+  safety notice is accepted, so import is offered on the first run too; once it is in,
+  the first run closes (or starts again from what was imported: `after_replace` in
+  planner/app/commands.py, as the forms import no screen).
+- Restore: the kept versions, newest first; the one chosen replaces the journal after a
+  confirmation (the current file is moved aside, never deleted).
+- Backup: no questions, a JSON export with the user's routines into
+  <journal folder>/backups/acuplan-<YYYY-MM-DD-HHMM>.json.
+
+The helpers that are not about the screen (`same_file_family`, `export_text`,
+`read_import`, `backup_path`) take no widget and could serve the CLI too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from planner.app.base import AppModalScreen
+from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError
+from planner.app.forms.submit import SubmitForm, form_row
+from planner.app.writes import EXPECTED, Writes
+from planner.service.planner import BadInput
+from planner.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from planner.app.app import AcuplanApp
+
+IMPORT_LIMIT = 64 * 1024 * 1024  # SPEC §6: an export of decades is a few MiB
+BACKUP_KEY, BACKUP_KEY_DISPLAY = "B", "B"
+FORMATS = (("json: everything, re-importable", "json"), ("csv: for spreadsheets", "csv"))
+
+# (name, palette label, palette help): what `run(app, name)` opens.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("export", "Data: export the journal", "json or csv, to a file you choose"),
+    ("import", "Data: import an export", "a JSON export, into an empty journal"),
+    ("restore", "Data: restore a kept version",
+     "an earlier state of the journal; the current file is moved aside, never deleted"),
+    ("backup", "Data: back up the journal",
+     f"{BACKUP_KEY_DISPLAY} · a JSON export into backups/ beside the journal, no questions"),
+)
+# While the first run is open the journal is still empty: what can fill it.
+FIRST_RUN_COMMANDS = frozenset({"import", "restore"})
+
+HELP_ROWS: tuple[tuple[str, str], ...] = (
+    ("ctrl+p export", "export the journal (json or csv) to a file"),
+    ("ctrl+p import", "import an export into an empty journal (also on the first run, "
+                      "before the safety notice)"),
+    ("ctrl+p restore", "put a kept version of the journal back (the current file is "
+                       "moved aside, never deleted)"),
+    (f"{BACKUP_KEY_DISPLAY} (shift+b)", "back up the journal now into backups/ beside it"),
+)
+
+
+# ---------------------------------------------------------------- no widgets
+
+
+def shown(text: Any) -> str:
+    """User text (a path, a file's complaint) on one line: control characters made
+    visible, so a name cannot break the line or the layout."""
+    s = "" if text is None else str(text)
+    if s.isprintable():
+        return s
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in s)
+
+
+def same_file_family(target: Path, journal: Path) -> bool:
+    """True when writing `target` would clobber the journal or one of the files kept
+    beside it (its versions, its lock), also through a symbolic link."""
+    try:
+        t = Path(target).expanduser().resolve()
+        j = Path(journal).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return t == j or (t.parent == j.parent and (t.name.startswith(j.name + ".")
+                                                or t.name.startswith("." + j.name + ".")))
+
+
+def default_export_path(day: date, fmt: str = "json") -> str:
+    return f"~/acuplan-export-{day.isoformat()}.{fmt}"
+
+
+def export_text(planner, fmt: str) -> tuple[str, int, int]:
+    """(text, records, routines of the user's own) of an export of the whole journal, as
+    `acuplan export` writes it: json with the user's routines; csv with each session's
+    broken rules, as derived now."""
+    from planner.store.exchange import export_csv, export_json
+
+    snapshot = planner.journal.snapshot()
+    records = sum(len(v) for v in snapshot.values())
+    if fmt == "csv":
+        broke = {s.id: s.violations for s in planner.state().history.sessions}
+        snapshot = {**snapshot, "sessions": [
+            {**d, "violations": [r.rule for r in broke.get(d["id"], ())]}
+            for d in snapshot.get("sessions", [])]}
+        return export_csv(snapshot), records, 0
+    mine = planner.routines_for_export()
+    return export_json(snapshot, routines=mine), records, len(mine)
+
+
+def write_export(path: Path, text: str) -> str | None:
+    """Write an export file (0600); BadInput saying why it could not be written. Returns a
+    warning when the file is written but its folder could not be synced."""
+    from planner.store.errors import JournalNotDurable, JournalWriteError
+    from planner.store.exchange import write_private
+
+    try:
+        write_private(path, text)
+    except JournalNotDurable as e:
+        return f"written, but its folder could not be synced ({e.error.strerror or e.error})"
+    except JournalWriteError as e:
+        raise BadInput(f"cannot write {shown(path)}: {e.error.strerror or e.error}",
+                       field="path") from None
+    return None
+
+
+def read_import(path: Path) -> str:
+    """The text of a file to import (a plain file of at most 64 MiB, UTF-8); BadInput
+    saying what is wrong with it."""
+    from planner.store.bounded import NotAPlainFile, read_bounded
+
+    try:
+        data = read_bounded(path, IMPORT_LIMIT, "an import")
+    except NotAPlainFile as e:
+        raise BadInput(f"{shown(path)} cannot be imported: {e}", field="path") from None
+    except OSError as e:
+        raise BadInput(f"cannot read {shown(path)}: {e.strerror or e}", field="path") from None
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise BadInput(f"{shown(path)} is not UTF-8 text; choose a JSON file made by an "
+                       "export", field="path") from None
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    shown_counts = {k: v for k, v in sorted(counts.items()) if v}
+    if not shown_counts:
+        return "empty"
+    return ", ".join(f"{k} {v}" for k, v in shown_counts.items())
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def backup_path(journal: Path, now: datetime) -> Path:
+    """<journal folder>/backups/acuplan-<YYYY-MM-DD-HHMM>.json, with -2, -3, … when a
+    backup of that minute is there already."""
+    folder = Path(journal).parent / "backups"
+    stem = f"acuplan-{now.strftime('%Y-%m-%d-%H%M')}"
+    path, n = folder / f"{stem}.json", 1
+    while os.path.lexists(path):
+        n += 1
+        path = folder / f"{stem}-{n}.json"
+    return path
+
+
+def make_backup(planner, now: datetime) -> tuple[Path, int, int, str | None]:
+    """Write a backup; (where, records, routines, a warning or None)."""
+    from planner.store import atomic
+
+    path = backup_path(Path(planner.journal.path), now)
+    text, records, routines = export_text(planner, "json")
+    try:
+        atomic.ensure_dir(path.parent)
+    except OSError as e:
+        raise BadInput(f"cannot make {shown(path.parent)}: {e.strerror or e}") from None
+    warning = write_export(path, text)
+    return path, records, routines, warning
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+# ---------------------------------------------------------------- opening them
+
+
+def available(app: AcuplanApp) -> list[tuple[str, str, str]]:
+    """(name, label, help) of the data commands the app allows now: none while a session
+    runs or the journal is unusable; import and restore only on the first run."""
+    if app.store_error is not None or any(getattr(s, "IN_SESSION", False)
+                                          for s in app.screen_stack):
+        return []
+    first_run = app.sections_locked()
+    return [c for c in COMMANDS if not first_run or c[0] in FIRST_RUN_COMMANDS]
+
+
+def run(app: AcuplanApp, name: str,
+        replaced: Callable[[AcuplanApp], None] | None = None) -> None:
+    """Open a data command (when `available` still offers it). After an import or a
+    restore, `replaced(app)` (the palette's: close a first run that asked about an empty
+    journal, see planner/app/commands.py)."""
+    if name not in {c[0] for c in available(app)}:
+        return
+    if name == "backup":
+        app.push_screen(BackupScreen())
+    elif name == "export":
+        app.push_screen(ExportScreen())
+    else:
+        def done(result: Any) -> None:
+            app.reload_library()  # an import may bring routines of the user's own
+            if result and replaced is not None:
+                replaced(app)
+
+        app.push_screen(ImportScreen() if name == "import" else RestoreScreen(), done)
+
+
+def backup(app: AcuplanApp) -> None:
+    """The backup key: as the palette's "Data: back up the journal"."""
+    run(app, "backup")
+
+
+# ---------------------------------------------------------------- export
+
+
+class ExportScreen(SubmitForm):
+    """Export the journal to a file: json (with routines, re-importable) or csv."""
+
+    SAVE_LABEL = "Export"
+    FOCUS_FIRST_ERROR = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._replace_ok: str | None = None  # the file the user agreed to replace
+
+    def compose(self) -> ComposeResult:
+        today = self.app.planner.today
+        with Vertical(classes="rec-dialog rec-form rec-small", id="export-form"):
+            yield Static("Export the journal", classes="rec-dialog-title")
+            with VerticalScroll(classes="rec-form-body"):
+                yield Static(Content("From " + shown(self.app.planner.journal.path)),
+                             classes="rec-hint", id="export-from")
+                yield form_row("Format", Select(FORMATS, allow_blank=False, value="json",
+                                                id="f-format", compact=True))
+                yield form_row("To file", Input(default_export_path(today), id="f-path",
+                                                compact=True))
+                yield FieldError(id="err-path")
+                yield Static("written readable by you only (0600); json keeps everything, "
+                             "with your own routines, and can be imported again",
+                             classes="rec-hint", id="export-hint")
+            yield FieldError(id="err-form")
+            yield self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-path", Input).focus()
+
+    @on(Select.Changed, "#f-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        """The default name's extension follows the format."""
+        field = self.query_one("#f-path", Input)
+        fmt = str(event.value)
+        for other in ("json", "csv"):
+            if other != fmt and field.value.endswith("." + other):
+                field.value = field.value[: -len(other)] + fmt
+
+    def _target(self) -> Path:
+        return Path(self.query_one("#f-path", Input).value.strip()).expanduser().absolute()
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        raw = self.query_one("#f-path", Input).value.strip()
+        fmt = str(self.query_one("#f-format", Select).value)
+        errors: dict[str, str] = {}
+        if not raw:
+            return {}, {"path": "give a file name, e.g. " + default_export_path(
+                self.app.planner.today, fmt)}
+        target = self._target()
+        if same_file_family(target, Path(self.app.planner.journal.path)):
+            errors["path"] = (f"{shown(raw)} is the journal or one of its kept versions; "
+                              "choose another file")
+        elif target.is_dir():
+            errors["path"] = f"{shown(raw)} is a folder; give a file name in it"
+        elif not target.parent.is_dir():
+            errors["path"] = f"there is no folder {shown(target.parent)}"
+        return {"path": target, "format": fmt}, errors
+
+    def action_save(self) -> None:
+        """Ask first when the file is there already (once per name)."""
+        if self.saving:
+            return
+        target = self._target()
+        raw = self.query_one("#f-path", Input).value.strip()
+        if raw and target.is_file() and self._replace_ok != str(target) and not \
+                same_file_family(target, Path(self.app.planner.journal.path)):
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._replace_ok = str(target)
+                    self.action_save()
+
+            self.app.push_screen(ConfirmScreen(
+                f"Replace {shown(target)}?", "It is there already; the export takes its "
+                "place.", yes_label="Replace"), answered)
+            return
+        super().action_save()
+
+    def save(self, planner, values: dict[str, Any]) -> Any:
+        text, records, routines = export_text(planner, values["format"])
+        warning = write_export(values["path"], text)
+        return records, routines, warning
+
+    def saved(self, result: Any, values: dict[str, Any]) -> None:
+        records, routines, warning = result
+        mine = f" and {plural(routines, 'routine')} of your own" if routines else ""
+        self.app.notify(f"Exported {plural(records, 'record')}{mine} as {values['format']} "
+                        f"to {shown(values['path'])}" + (f"; {warning}" if warning else ""),
+                        title="Export", severity="warning" if warning else "information",
+                        timeout=10)
+        self.dismiss(str(values["path"]))
+
+
+# ---------------------------------------------------------------- import
+
+
+class ImportScreen(SubmitForm):
+    """Import a JSON export into the (empty) journal."""
+
+    SAVE_LABEL = "Import"
+    FOCUS_FIRST_ERROR = True
+
+    DEFAULT_CSS = """
+    #import-form .rec-form-body { max-height: 17; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="rec-dialog rec-form rec-small", id="import-form"):
+            yield Static("Import an export", classes="rec-dialog-title")
+            with VerticalScroll(classes="rec-form-body"):
+                yield Static(Content("Into " + shown(self.app.planner.journal.path)),
+                             classes="rec-hint", id="import-into")
+                yield form_row("From file", Input("", id="f-path", compact=True,
+                                                  placeholder=default_export_path(
+                                                      self.app.planner.today)))
+                yield FieldError(id="err-path")
+                yield Static("A JSON file made by an export. It goes only into an empty "
+                             "journal: start `acuplan --db NEW-FILE.json` and import there, "
+                             "before accepting the safety notice.",
+                             classes="rec-hint", id="import-hint")
+                yield FieldError(id="err-form")  # a long list of problems scrolls here
+            yield self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-path", Input).focus()
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        raw = self.query_one("#f-path", Input).value.strip()
+        if not raw:
+            return {}, {"path": "give the file to import, e.g. " + default_export_path(
+                self.app.planner.today)}
+        return {"path": Path(raw).expanduser().absolute()}, {}
+
+    def refused(self, exc: BaseException) -> None:
+        """A file with many problems lists them under the field: the list takes the keys
+        (arrows, pgup/pgdn) when it does not fit, so all of it can be read."""
+        super().refused(exc)
+        body = self.query_one(".rec-form-body", VerticalScroll)
+
+        def fits() -> None:
+            if body.max_scroll_y > 0:
+                body.focus()
+
+        self.call_after_refresh(fits)
+
+    def save(self, planner, values: dict[str, Any]) -> Any:
+        text = read_import(values["path"])
+        held = {k: len(v) for k, v in planner.journal.snapshot().items() if v}
+        if held:  # the service refuses too; this says what is there and what to do
+            raise BadInput(f"this journal already holds records ({counts_text(held)}); "
+                           "nothing was imported")
+        from planner.store.errors import ImportRefused
+
+        try:
+            return planner.import_export(text)
+        except ImportRefused as e:
+            raise BadInput(str(e)) from None
+
+    def saved(self, result: Any, values: dict[str, Any]) -> None:
+        counts = dict(result)
+        mine = counts.pop("routines", 0)
+        total = sum(counts.values())
+        detail = counts_text(counts)
+        self.app.notify(f"Imported {plural(total, 'record')} from {shown(values['path'])}"
+                        + (f" ({detail})" if total else "")
+                        + (f", and {plural(mine, 'routine')} of your own" if mine else ""),
+                        title="Import", timeout=10)
+        self.dismiss(True)
+
+
+# ---------------------------------------------------------------- restore
+
+
+def version_prompt(version) -> Content:
+    when = datetime.fromtimestamp(version.mtime).strftime("%Y-%m-%d %H:%M")
+    state = ("readable: " + counts_text(version.counts)) if version.readable else (
+        "UNREADABLE: " + shown(version.error))
+    return Content.assemble((f"{version.label:<16}", "bold"), f"{version.kind:<14}{when}\n",
+                            ("  " + state, "" if version.readable else "$error"))
+
+
+class RestoreScreen(Writes, AppModalScreen[bool]):
+    """The kept versions, newest first; enter restores one after a confirmation."""
+
+    CSS_PATH = RECORDS_CSS
+    BINDINGS = [Binding("escape", "close", "Close")]
+    DEFAULT_CSS = """
+    #restore-dialog { height: auto; max-height: 22; }
+    #restore-list { height: auto; max-height: 14; margin: 1 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(classes="rec-modal")
+        self.versions: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="rec-dialog", id="restore-dialog"):
+            yield Static("Restore a kept version", classes="rec-dialog-title")
+            yield Static(Content("Journal " + shown(self.app.planner.journal.path)),
+                         classes="rec-hint", id="restore-journal")
+            yield Static("reading the kept versions…", classes="rec-hint", id="restore-state")
+            yield OptionList(id="restore-list")
+            yield FieldError(id="restore-error")
+            with Horizontal(classes="rec-buttons"):
+                yield Button("Close (esc)", id="restore-close", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#restore-list", OptionList).display = False
+        self._list(Path(self.app.planner.journal.path))
+
+    @work(thread=True, exclusive=True, group="restore-list")
+    def _list(self, journal: Path) -> None:
+        from planner.store import versions
+        from planner.store.journal import Journal
+
+        try:
+            found = versions.list_versions(journal)
+        except StoreError as exc:
+            self.app.call_from_thread(self._failed_to_list, exc)
+            return
+        try:
+            now = "readable: " + counts_text({k: len(v) for k, v in
+                                              Journal(journal).snapshot().items()})
+        except StoreError as exc:
+            now = "unreadable: " + one_line(getattr(exc, "reason", None) or exc)
+        self.app.call_from_thread(self._show, found, now)
+
+    def _failed_to_list(self, exc: BaseException) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#restore-state", Static).update(Content(one_line(exc)))
+
+    def _show(self, found: list, now: str) -> None:
+        if not self.is_attached:  # closed while the versions were read
+            return
+        self.versions = found
+        state = self.query_one("#restore-state", Static)
+        listing = self.query_one("#restore-list", OptionList)
+        listing.clear_options()
+        if not found:
+            state.update(Content(f"Now {now}. No kept versions yet: one is kept each time "
+                                 "the journal is written."))
+            self.query_one("#restore-close", Button).focus()
+            return
+        state.update(Content(f"Now {now}. Kept versions, newest first; enter restores one:"))
+        listing.add_options(Option(version_prompt(v), id=v.label, disabled=not v.readable)
+                            for v in found)
+        listing.display = True
+        listing.focus()
+        if any(v.readable for v in found):
+            listing.highlighted = next(i for i, v in enumerate(found) if v.readable)
+
+    @on(OptionList.OptionSelected, "#restore-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        label = event.option.id
+        if label is None or self.saving:
+            return
+        journal = Path(self.app.planner.journal.path)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._restore(label)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Restore {label}?",
+            f"The journal as it is now is moved aside, beside it as {journal.name}"
+            ".unreadable-<time> (never deleted), and a copy of this version takes its "
+            "place. Anything written since that version is then only in the file moved "
+            "aside.", yes_label="Restore"), answered)
+
+    def _restore(self, label: str) -> None:
+        from planner.store.errors import UnknownVersion
+
+        self.query_one("#restore-error", FieldError).clear()
+        self.write(lambda planner: planner.restore_version(label),
+                   lambda aside: self._restored(label, aside), self._refused,
+                   expected=(*EXPECTED, UnknownVersion))
+
+    def _restored(self, label: str, aside: Path | None) -> None:
+        where = shown(self.app.planner.journal.path)
+        moved = (f"; the file it replaced was moved to {shown(aside)} (not deleted)"
+                 if aside is not None else "")
+        self.app.notify(f"Restored {label} into {where}{moved}", title="Restore", timeout=12)
+        self.dismiss(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        from planner.app.forms.dialogs import error_text
+
+        self.query_one("#restore-error", FieldError).show(error_text(exc))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    def action_close(self) -> None:
+        if not self.saving:
+            self.dismiss(False)
+
+
+# ---------------------------------------------------------------- backup
+
+
+class BackupScreen(Writes, AppModalScreen[None]):
+    """Shown while a backup is written (no questions); closes itself and says where."""
+
+    CSS_PATH = RECORDS_CSS
+
+    def __init__(self) -> None:
+        super().__init__(classes="rec-modal")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="rec-dialog", id="backup-dialog"):
+            yield Static("Backing up the journal…", classes="rec-dialog-title")
+            yield Static(Content("into " + shown(Path(self.app.planner.journal.path).parent
+                                                 / "backups")), classes="rec-hint")
+
+    def on_mount(self) -> None:
+        now = datetime.now()
+        self.write(lambda planner: make_backup(planner, now), self._done, self._failed)
+
+    def _done(self, result: tuple[Path, int, int, str | None]) -> None:
+        path, records, routines, warning = result
+        mine = f" and {plural(routines, 'routine')} of your own" if routines else ""
+        self.app.notify(f"Backed up {plural(records, 'record')}{mine} to {shown(path)}"
+                        + (f"; {warning}" if warning else ""), title="Backup",
+                        severity="warning" if warning else "information", timeout=10)
+        self.dismiss(None)
+
+    def _failed(self, exc: BaseException) -> None:
+        from planner.store.errors import JournalUnreadable
+
+        self.dismiss(None)
+        if isinstance(exc, JournalUnreadable):
+            self.app.show_store_error(exc)
+        else:
+            self.app.notify("No backup: " + one_line(exc), title="Backup", severity="error",
+                            timeout=10)
+
+
+__all__ = ["COMMANDS", "HELP_ROWS", "BACKUP_KEY", "ExportScreen", "ImportScreen",
+           "RestoreScreen", "BackupScreen", "available", "run", "backup",
+           "same_file_family", "export_text", "read_import", "backup_path", "make_backup"]
