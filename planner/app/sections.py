@@ -51,7 +51,7 @@ TODAY = Section(
         ("c", "daily skin check-in (today's, to edit, once there is one)"),
         ("a", "log a home product (retinoid, acid, scrub, peel)"),
         ("m", "move a blocked plan to the earliest allowed date"),
-        ("n", "plan the next allowed day"),
+        ("n", "plan the next allowed day (a preferred day, when you set some)"),
     ))
 PLAN = Section(
     "plan", "p", "p", "Plan", "planner.app.screens.plan", "PlanScreen",
@@ -63,6 +63,7 @@ PLAN = Section(
         ("m", "move the selected day's blocked plan to the earliest allowed date"),
         ("[ ]  pgup pgdn", "previous / next month"),
         ("home", "back to today"),
+        ("ctrl+z", "put back the plan just removed (checked again by the rules)"),
         ("", "✓ done  ◐ partial  ⊘ aborted  ⚠ broke a rule  ◇ missed plan  ◆ planned  "
              "! planned but blocked  · allowed  ✕ blocked"),
     ))
