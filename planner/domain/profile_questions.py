@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from planner.domain.models import Profile
+from planner.domain.values import fields, replace
+
 
 class ProfileQuestion(NamedTuple):
     field: str      # the Profile attribute (a yes/no answer)
@@ -73,3 +76,17 @@ def question(field: str) -> ProfileQuestion:
 
 __all__ = ["ProfileQuestion", "PROFILE_QUESTIONS", "PROFILE_FLAGS", "FIRST_RUN_GROUPS",
            "first_run_questions", "question"]
+
+
+def cautious_union(a: Profile, b: Profile) -> Profile:
+    """Two profiles put together (an import over answers already given): every caution
+    either gives stays (a yes wins), every excluded zone of either stays (the later end
+    when both exclude it); the rest is `b`'s."""
+    flags = {f.name: getattr(a, f.name) or getattr(b, f.name) for f in fields(type(b))
+             if isinstance(getattr(b, f.name), bool)}
+    zones = {e.zone: e for e in b.exclusions}
+    for e in a.exclusions:
+        mine = zones.get(e.zone)
+        if mine is None or (mine.until is not None and (e.until is None or e.until > mine.until)):
+            zones[e.zone] = e
+    return replace(b, exclusions=tuple(zones.values()), **flags)

@@ -53,3 +53,20 @@ def apply_settings(current: Settings, changes: dict[str, object]) -> Settings:
             f"cadence ({new.cadence_days}) may not be below spacing ({new.spacing_days})",
             "cadence_days")
     return new
+
+
+
+# Which way each safety value gets stricter; the streak's cadence and grace are not safety
+# rules and are not in here.
+STRICTER = {"spacing_days": max, "product_blackout_days": max, "procedure_wait_days": max,
+            "injectable_wait_days": max, "starter_count": max, "ramp_step": min,
+            "ceiling": min}
+
+
+def stricter_of(a: Settings, b: Settings) -> Settings:
+    """`b`, with each safety value the stricter of the two, so putting two settings
+    together (an import over settings already made) never loosens a rule; the cadence is
+    kept at least the spacing."""
+    merged = {name: pick(getattr(a, name), getattr(b, name)) for name, pick in STRICTER.items()}
+    merged["cadence_days"] = max(b.cadence_days, merged["spacing_days"])
+    return replace(b, **merged)

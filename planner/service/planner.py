@@ -1252,6 +1252,7 @@ class Planner:
         to_write = self._check_import_routines(routines, problems)
         if problems:
             raise ImportProblems(problems)
+        tables = self._kept_cautions(tables)
         created = self._write_import_routines(to_write)
         try:
             counts = import_tables(self.journal, tables)
@@ -1264,6 +1265,36 @@ class Planner:
         if routines:
             counts["routines"] = len(routines)
         return counts
+
+    def _kept_cautions(self, tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+        """An import may land on a journal whose first run already wrote a profile and
+        settings (nothing else): the export's replace them, but never more loosely, so a
+        caution answered yes here, an excluded zone, or a stricter rule value stays."""
+        from planner.domain.profile_questions import cautious_union
+        from planner.domain.settings_rules import stricter_of
+        from planner.store.errors import StoreError
+
+        try:
+            here = self.state()
+        except StoreError:
+            return tables  # unreadable: the import's own write reports it
+        out = dict(tables)
+
+        def put(name: str, merged: dict, default: dict) -> None:
+            docs = tables.get(name) or []
+            if docs and "id" in docs[0]:  # the export's record, keeping its id and order
+                merged = {k: merged.get(k, v) for k, v in docs[0].items()} | merged
+            if docs or merged != default:
+                out[name] = [merged]
+
+        p_docs, s_docs = tables.get("profile") or [], tables.get("settings") or []
+        put("profile", to_doc(cautious_union(
+            here.profile, from_doc(Profile, p_docs[0]) if p_docs else Profile())),
+            to_doc(Profile()))
+        put("settings", to_doc(stricter_of(
+            here.settings, from_doc(Settings, s_docs[0]) if s_docs else Settings())),
+            to_doc(Settings()))
+        return out
 
     def _check_import_routines(self, routines: list[dict[str, str]],
                                problems: list[str]) -> list[tuple[Path, str]]:

@@ -175,10 +175,16 @@ def import_json(journal: Journal, text: str) -> dict[str, int]:
     return import_tables(journal, parse_export(text))
 
 
+# What a journal may hold and still take an import: the first run writes the profile (the
+# safety notice accepted, the answers) before a user can reach the import.
+REPLACED_BY_IMPORT = ("profile", "settings")
+
+
 def import_tables(journal: Journal, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Make an EMPTY journal hold exactly `tables` (from `parse_export`)."""
+    """Make a journal with no records hold exactly `tables` (from `parse_export`); its
+    profile and settings, if any, are replaced by the export's."""
     with journal.transaction() as tx:
-        if not tx.is_empty():
+        if not tx.is_empty(ignore=REPLACED_BY_IMPORT):
             raise ImportRefused(f"{journal.path} already holds records; import only into an "
                                 f"empty journal (use --db with a new file)")
         tx.replace_all(tables)

@@ -59,9 +59,11 @@ class Tx:
     def tables(self) -> list[str]:
         return [n for n in self._storage.data if n != META]
 
-    def is_empty(self) -> bool:
-        """True when no table holds a record (empty tables do not count)."""
-        return not any(t for n, t in self._storage.data.items() if n != META)
+    def is_empty(self, ignore: tuple[str, ...] = ()) -> bool:
+        """True when no table holds a record (empty tables, and those in `ignore`, do not
+        count)."""
+        return not any(t for n, t in self._storage.data.items()
+                       if n != META and n not in ignore)
 
     # writes
 

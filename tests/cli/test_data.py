@@ -229,3 +229,34 @@ def test_a_refused_import_leaves_no_routine_file_behind(acu, tmp_path):
     acu.bad(acu("import", str(f), db=other), "already holds records")
     assert other.read_bytes() == before
     assert not (other.parent / "routines" / f"{rid}.toml").exists()
+
+
+def test_an_import_after_the_first_run_keeps_the_cautions_already_given(acu, tmp_path):
+    """The app's first run writes the profile before a user can reach the import, so a
+    journal holding only a profile and settings takes an import; what it said stays if
+    it was more careful (a caution, an excluded zone, a stricter rule)."""
+    _fill(acu)  # sensitive skin, spacing 8, cadence 9, cheek excluded
+    f = tmp_path / "export.json"
+    f.write_text(acu.ok("export").stdout, encoding="utf-8")
+    other = tmp_path / "other" / "journal.json"
+    acu.ok("profile", "set", "--pregnant", "yes", "--spacing", "10", "--cadence", "10",
+           db=other)
+    acu.ok("exclude", "jaw", "--reason", "mole", db=other)
+    acu.ok("import", str(f), db=other)
+    shown = acu.ok_json("profile", "show", db=other)
+    assert shown["profile"]["pregnant"] and shown["profile"]["sensitive_skin"]
+    assert {e["zone"] for e in shown["profile"]["exclusions"]} == {"cheek", "jaw"}
+    assert shown["settings"]["spacing_days"] == 10 and shown["settings"]["cadence_days"] == 10
+    assert acu.ok_json("history", db=other) == acu.ok_json("history")
+
+
+def test_an_import_onto_a_journal_with_records_is_still_refused(acu, tmp_path):
+    _fill(acu)
+    f = tmp_path / "export.json"
+    f.write_text(acu.ok("export").stdout, encoding="utf-8")
+    other = tmp_path / "other" / "journal.json"
+    acu.ok("profile", "set", "--pregnant", "yes", db=other)
+    acu.ok("log", "product", "scrub", db=other)
+    before = other.read_bytes()
+    acu.bad(acu("import", str(f), db=other), "already holds records")
+    assert other.read_bytes() == before
