@@ -153,10 +153,12 @@ class Engine:
             return None
         nearest = min(hits, key=lambda h: (abs(h[0] - n), h[0]))
         until = n
+        last = nearest  # the session or plan that holds the stretch at its end
         while True:
             conflict = self._spacing_hits(until, exclude, include_plans, fulfil)
             if not conflict:
                 break
+            last = max(conflict)
             # Every conflict c keeps blocking up to c + g - 1, except on a plan's own day,
             # where a session carries that plan out: the next candidate is the nearest.
             nxt = [c + g for c, _ in conflict]
@@ -168,6 +170,9 @@ class Engine:
         when = "the same day" if gap == 0 else f"{_plural(gap, 'day')} away"
         msg = (f"{what} on {_d(nearest[0]).isoformat()} is {when}; sessions need "
                f"{g} days between them")
+        if last != nearest:  # the stretch goes on because of another session or plan
+            then = "a planned session" if last[1] == "plan" else "a session"
+            msg += f", and {then} on {_d(last[0]).isoformat()} keeps the days around it clear"
         return Reason("spacing", msg, _d(until))
 
     def _spacing_hits(self, n: int, exclude: str | None, include_plans: bool, fulfil: bool):

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-VERSION = 3
+VERSION = 4
 SUFFIX = ".status-cache"
 
 Signature = tuple[int, int, int, int]  # (dev, ino, size, mtime_ns), as the store's reader
