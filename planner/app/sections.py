@@ -85,6 +85,8 @@ HISTORY = Section(
             "#runs-table"),
         Tab("records", "6", "Records", "records table", "everything by date, filtered",
             "#h-table"),
+        Tab("insights", "7", "Insights", "insights", "what went with skin reactions",
+            "#insights-table"),
     ))
 SETTINGS = Section(
     "settings", "comma", ",", "Settings", "planner.app.screens.settings", "SettingsScreen",
@@ -122,7 +124,7 @@ SESSION_ROWS: tuple[tuple[str, str], ...] = (
                "aftercare screen: close"),
     ("", "skipped steps save the session as partial; ctrl+q mid-session saves it as "
          "partial"),
-    ("1 / 2 / 3", "after the session: no reaction / mild, log it / skip"),
+    ("1 / 2 / 3 / 4", "after the session: no reaction / mild, log it / worse, log it / skip"),
 )
 SESSION_HELP_AFTER = PLAN  # Help lists the guided session's keys after this section's
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from planner.app.screens.session import SessionScreen
 from planner.app.screens.today import RoutinePickerScreen, TodayScreen
 from tests.app.helpers import (
@@ -433,3 +435,115 @@ async def test_excluded_zone_under_five_minutes_is_refused_with_the_zone_named(t
         await pilot.press("c")
         assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
     assert sessions(tmp_path) == ()
+
+
+# ------------------------------------------------------------ wording (issue 11)
+
+def library_slugs() -> re.Pattern:
+    """The library's hyphenated words ("gua-sha", "under-eye", "press-hold"): never shown."""
+    from planner.domain.vocabulary import ACTIONS, TECHNIQUES, ZONES
+
+    words = [w for w in (*TECHNIQUES, *ZONES, *ACTIONS) if "-" in w]
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
+
+
+async def test_a_step_names_its_technique_once_in_words(tmp_path):
+    from tests.app.helpers import screen_text
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, "jaw-and-neck-gua-sha")
+        assert text_of(screen.query_one("#session-head")) == "Step 1 of 4 · gua sha · neck"
+        assert screen.query_one("#step-card").border_title == "Stroke"
+        assert text_of(screen.query_one("#step-next")).startswith("Next: gua sha · jaw · ")
+        assert " 1. gua sha · neck  2:00" in text_of(screen.query_one("#step-list"))
+        assert not library_slugs().search(screen_text(app))
+
+    app = make_app(tmp_path / "points")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, "depuff-points-and-roll")
+        points = screen.prepared.points
+        head = text_of(screen.query_one("#session-head"))
+        assert head == f"Step 1 of 7 · acupressure · {points['ST2'].label}"
+        assert screen.query_one("#step-card").border_title == "Press and hold"
+        steps = text_of(screen.query_one("#step-list"))
+        assert "7. jade rolling · under eye" in steps and "jade-rolling" not in steps
+        for _ in range(6):  # on to the last step: jade rolling under the eyes
+            await pilot.press("n")
+        await pilot.pause()
+        head = text_of(screen.query_one("#session-head"))
+        assert head == "Step 7 of 7 · jade rolling · under eye"
+        assert "under eye · both sides" in text_of(screen.query_one("#step-where"))
+        assert screen.query_one("#step-card").border_title == "Roll"
+        assert not library_slugs().search(screen_text(app))
+
+
+async def test_what_is_left_out_is_named_in_words(tmp_path):
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).exclude("under-eye", "mole")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(app, pilot, "bright-skin-roll")
+        assert screen.prepared.dropped  # the service names it "jade-rolling on the under-eye"
+        dropped = text_of(screen.query_one("#session-dropped"))
+        assert "jade rolling on the under eye (under eye excluded: mole)" in dropped
+        assert not library_slugs().search(dropped)
+
+
+# ------------------------------------------------------------ the reaction check
+
+async def finished(app, pilot, routine_id="morning-depuff-roll"):
+    screen = await start(app, pilot, routine_id)
+    screen.tick(10_000)
+    await writes_done(pilot)  # the keys of the aftercare answer once it is saved
+    assert screen.query_one("#aftercare").display
+    return screen
+
+
+async def test_the_reaction_check_offers_worse_and_fits_at_80_columns(tmp_path):
+    from textual.widgets import Button
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await finished(app, pilot)
+        buttons = list(screen.query("#aftercare Button").results(Button))
+        labels = [str(b.label) for b in buttons]
+        assert labels == ["1 No reaction", "2 Mild — log it", "3 Worse — log it", "4 Skip"]
+        rows = {b.region.y for b in buttons}
+        assert len(rows) == 1  # one row, none wrapped or pushed off
+        assert all(b.region.width > len(str(b.label)) for b in buttons)  # labels whole
+        assert max(b.region.right for b in buttons) <= SIZE[0]
+        assert rows.pop() < SIZE[1] - 1  # above the footer, on screen
+
+
+async def test_worse_opens_the_reaction_form_for_that_session(tmp_path):
+    from planner.app.forms.skin import SkinFormScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await finished(app, pilot)
+        await pilot.press("3")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SkinFormScreen))
+        assert app.screen.kind == "reaction"
+        assert app.screen.session_id == sessions(tmp_path)[0].id
+        assert any("Log what you see" in n for n in app.notes)
+    assert skin(tmp_path) == ()  # nothing is saved until the form is
+
+
+async def test_worse_button_opens_the_reaction_form_too(tmp_path):
+    from planner.app.forms.skin import SkinFormScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await finished(app, pilot)
+        await pilot.click("#react-worse")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SkinFormScreen))
+        assert app.screen.session_id == sessions(tmp_path)[0].id
+
+
+async def test_skip_check_is_4_and_saves_nothing(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await finished(app, pilot)
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+    assert len(sessions(tmp_path)) == 1 and skin(tmp_path) == ()

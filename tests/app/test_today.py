@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.app.screens.today import TodayScreen
+from planner.app.screens.today import RoutinePickerScreen, TodayScreen
 from tests.app.helpers import (
     SIZE,
     TODAY,
@@ -80,7 +80,7 @@ async def test_streaks_and_advice_shown(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         streak = text_of(app.screen.query_one("#today-streaks"))
-        assert "Sessions on schedule 3" in streak and "breaks in" in streak
+        assert "Sessions on schedule: 3 in a row" in streak and "breaks in" in streak
         assert "%" in streak
         advice = text_of(app.screen.query_one("#today-advice"))
         assert "avoid retinoids, acids, scrubs and peels" in advice
@@ -372,3 +372,194 @@ async def test_plan_next_refused_while_a_hold_is_open(tmp_path):
         assert any("medical-hold" in n for n in app.notes)
     assert plan_dates(tmp_path) == []
     assert planner_for(journal_file(tmp_path), FRIDAY).journal.snapshot() == before
+
+
+# ................................................................ today's planned routine
+
+async def open_picker(app, pilot):
+    from tests.app.helpers import wait_for
+
+    await pilot.pause()
+    await pilot.press("s")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, RoutinePickerScreen))
+    await pilot.pause()
+    return app.screen
+
+
+def picker_rows(screen):
+    from textual.widgets import OptionList
+
+    ol = screen.query_one("#picker-list", OptionList)
+    rows = [ol.get_option_at_index(i) for i in range(ol.option_count)]
+    return ol, [(o.id, str(o.prompt)) for o in rows]
+
+
+async def test_start_highlights_the_routine_planned_for_today(tmp_path):
+    from planner.app.screens.session_start import PreparationScreen
+    from tests.app.helpers import wait_for
+
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).plan(TODAY, 7, routine="jaw-and-neck-gua-sha")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_picker(app, pilot)
+        ol, rows = picker_rows(screen)
+        assert ol.highlighted is not None
+        planned_id, planned_text = rows[ol.highlighted]
+        assert planned_id == "jaw-and-neck-gua-sha"  # not a starter: first only as the plan
+        assert "planned for today" in planned_text
+        assert [r for r in rows if "planned for today" in r[1]] == [rows[ol.highlighted]]
+        assert ol.scroll_y == 0  # shown without scrolling, at the top
+        note = text_of(screen.query_one("#picker-note"))
+        assert "Today's plan is Jaw and neck gua sha" in note
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PreparationScreen))
+        assert app.screen.routine.id == "jaw-and-neck-gua-sha"
+
+
+async def test_start_without_a_plan_today_highlights_nothing_planned(tmp_path):
+    app = make_app(tmp_path)
+    p = planner_for(journal_file(tmp_path))
+    p.plan(days(8), 7, routine="jaw-and-neck-gua-sha")  # another day: not today's plan
+    p.plan(TODAY, 8)  # today's plan names no routine
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_picker(app, pilot)
+        ol, rows = picker_rows(screen)
+        assert ol.highlighted == 0
+        assert not [r for r in rows if "planned" in r[1]]
+        assert "Today's plan" not in text_of(screen.query_one("#picker-note"))
+        first = app.get_library().routines[rows[0][0]]
+        assert first.starter  # as before: the starters first
+
+
+# ................................................................ streak words (SPEC §4)
+
+ON_SCHEDULE = [(days(-21), 10), (days(-14), 10), (days(-7), 10)]
+
+
+def streak_text(app) -> str:
+    return text_of(app.screen.query_one("#today-streaks"))
+
+
+async def test_streak_counts_down_when_only_spacing_blocks(tmp_path):
+    app = make_app(tmp_path, sessions=[(days(-15), 10), (days(-8), 10), (days(-1), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "No session today" in text_of(app.screen.query_one("#today-status"))
+        assert not app.planner.engine().blocked_days(TODAY, TODAY)[0]  # spacing only
+        streak = streak_text(app)
+        assert "Sessions on schedule: 3 in a row (longest 3), the streak breaks in 9 days." \
+            in streak
+        assert "frozen" not in streak
+
+
+def blocked_by_a_procedure(tmp_path):
+    return make_app(tmp_path, sessions=ON_SCHEDULE, procedures=[("laser", days(-1))])
+
+
+def blocked_by_a_pause(tmp_path):
+    app = make_app(tmp_path, sessions=ON_SCHEDULE)
+    planner_for(journal_file(tmp_path)).pause(TODAY, days(20), "travel")
+    return app
+
+
+def blocked_by_a_hold(tmp_path):
+    return make_app(tmp_path, sessions=ON_SCHEDULE,
+                    checkins=[{"date": TODAY, "flags": ("pus",)}])
+
+
+async def test_streak_is_frozen_while_a_hold_a_wait_or_a_pause_blocks(tmp_path):
+    for n, build in enumerate((blocked_by_a_procedure, blocked_by_a_pause, blocked_by_a_hold)):
+        app = build(tmp_path / str(n))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.planner.engine().blocked_days(TODAY, TODAY)[0], build.__name__
+            streak = streak_text(app)
+            assert ("Sessions on schedule: 3 in a row (longest 3), the streak is frozen while "
+                    "sessions are blocked.") in streak, build.__name__
+            assert "breaks" not in streak
+
+
+async def test_streaks_in_words_without_a_streak(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        streak = streak_text(app)
+        assert "Sessions on schedule: none yet." in streak
+        assert "Check-ins: none yet." in streak and "Habit score 0%." in streak
+        assert "—" not in streak
+    app = make_app(tmp_path / "old", sessions=[(days(-60), 10)],
+                   checkins=[{"date": days(-3)}, {"date": days(-2)}])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        streak = streak_text(app)
+        assert "Sessions on schedule: no streak running (longest 1 session)." in streak
+        assert "Check-ins: none today or yesterday (longest 2 days in a row)." in streak
+    app = make_app(tmp_path / "daily", checkins=[{"date": days(-1)}, {"date": TODAY}])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Check-ins: 2 days in a row (longest 2)." in streak_text(app)
+
+
+# ................................................................ the verdict stands out
+
+def styled_segments(widget, words: str) -> list:
+    """The rendered segments of the widget's first line that make up `words`."""
+    strip = widget.render_line(0)
+    line = "".join(seg.text for seg in strip)
+    start = line.index(words)
+    out, pos = [], 0
+    for seg in strip:
+        if pos < start + len(words) and pos + len(seg.text) > start and seg.text.strip():
+            out.append(seg)
+        pos += len(seg.text)
+    return out
+
+
+async def test_the_verdict_is_bold_and_reverse_with_or_without_colour(tmp_path, monkeypatch):
+    for no_color in (False, True):
+        if no_color:
+            monkeypatch.setenv("NO_COLOR", "1")
+        for n, products in enumerate(([], [("retinoid", days(-1))])):
+            app = make_app(tmp_path / f"{no_color}{n}", products=products)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                assert app.no_color is no_color
+                status = app.screen.query_one("#today-status")
+                words = "No session today" if products else "A session is allowed today"
+                segments = styled_segments(status, words)
+                assert segments and all(s.style.bold and s.style.reverse for s in segments)
+                # the only reverse text on Today: nothing else competes with it
+                for wid in ("#today-plan", "#today-streaks", "#today-advice"):
+                    card = app.screen.query_one(wid)
+                    for y in range(card.size.height):
+                        assert not any(s.style and s.style.reverse
+                                       for s in card.render_line(y) if s.text.strip())
+
+
+async def test_a_focused_field_stands_out_without_colour(tmp_path):
+    from textual.widgets import Input
+
+    from planner.app.forms.skin import SkinFormScreen
+    from tests.app.helpers import wait_for
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SkinFormScreen))
+        await pilot.pause()
+        inputs = list(app.screen.query(Input))
+        focused = app.screen.focused
+        assert isinstance(focused, Input) and focused in inputs
+        others = [i for i in inputs if i is not focused and i.compact]
+        assert focused.compact and others
+        assert focused.styles.text_style.reverse
+        assert not any(i.styles.text_style.reverse for i in others)
+        # a bordered field: a heavy border when focused, not the same lines in another colour
+        probe = Input("7", id="probe")
+        await app.screen.mount(probe)
+        await pilot.pause()
+        assert probe.styles.border_top[0] != "heavy"
+        probe.focus()
+        await pilot.pause()
+        assert probe.styles.border_top[0] == "heavy"
+        assert not probe.styles.text_style.reverse

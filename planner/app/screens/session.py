@@ -8,6 +8,7 @@ runs in a test without sleeping.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -19,8 +20,10 @@ from textual.widgets import Button, Digits, Footer, Header, ProgressBar, Static
 from planner.app.base import AppScreen
 from planner.app.styles import SCREENS_CSS
 from planner.app.widgets.choice import Choice, ChoiceScreen
+from planner.app.widgets.routine_view import TECHNIQUE_WORDS, side_words
 from planner.app.writes import Writes
-from planner.service.planner import BadInput, PreparedSession, Refused, step_label
+from planner.domain.vocabulary import TECHNIQUES, ZONES
+from planner.service.planner import BadInput, PreparedSession, Refused
 from planner.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -39,6 +42,39 @@ AFTERCARE = (
 
 def _words(text: str | None) -> str:
     return (text or "").replace("-", " ")
+
+
+ACTION_WORDS = {"press-hold": "press and hold", "circle": "small circles", "stroke": "stroke",
+                "roll": "roll"}
+# The library's hyphenated words, as the user reads them ("gua-sha" → "gua sha"); point
+# codes such as EX-HN3 are not among them and keep their hyphen.
+_VOCABULARY = re.compile(r"\b(" + "|".join(
+    re.escape(w) for w in sorted((*TECHNIQUES, *ZONES), key=len, reverse=True)
+    if "-" in w) + r")\b")
+
+
+def plain_words(text: str) -> str:
+    """A text from the service ("gua-sha · jaw") with the library's words spelt out."""
+    return _VOCABULARY.sub(lambda m: TECHNIQUE_WORDS.get(m.group(1), _words(m.group(1))),
+                           text)
+
+
+def technique_words(step) -> str:
+    return TECHNIQUE_WORDS.get(step.technique, _words(step.technique))
+
+
+def step_where(step, points) -> str:
+    """Where a step works, without repeating its technique: the point ("LI4 (Hegu)"),
+    else the zone in words ("under eye")."""
+    if step.point:
+        p = points.get(step.point)
+        return p.label if p else step.point
+    return _words(step.zone)
+
+
+def step_words(step, points) -> str:
+    """"gua sha · neck", "acupressure · LI4 (Hegu)": the technique once, in words."""
+    return f"{technique_words(step)} · {step_where(step, points)}"
 
 
 def clock(seconds: int) -> str:
@@ -69,9 +105,11 @@ class SessionScreen(Writes, AppScreen):
         Binding("right", "skip", "Skip step", show=False),
         Binding("x", "unwell", "Stop — I feel unwell"),
         Binding("escape", "finish_now", "End"),
-        Binding("1", "react('none')", "No reaction"),
-        Binding("2", "react('mild')", "Mild: log it"),
-        Binding("3", "react('skip')", "Skip check"),
+        # after the session: the buttons show these keys, so the footer need not
+        Binding("1", "react('none')", "No reaction", show=False),
+        Binding("2", "react('mild')", "Mild: log it", show=False),
+        Binding("3", "react('worse')", "Worse: log it", show=False),
+        Binding("4", "react('skip')", "Skip check", show=False),
         Binding("escape", "leave", "Close"),
     ]
 
@@ -121,9 +159,13 @@ class SessionScreen(Writes, AppScreen):
                 yield Static("How does your skin feel right now?", id="reaction-question",
                              markup=False)
                 with Horizontal(classes="buttons"):
-                    yield Button("1 · No reaction", id="react-none", variant="success")
-                    yield Button("2 · Mild — log it", id="react-mild", variant="warning")
-                    yield Button("3 · Skip", id="react-skip")
+                    yield Button("1 No reaction", id="react-none", variant="success",
+                                 compact=True)
+                    yield Button("2 Mild — log it", id="react-mild", variant="warning",
+                                 compact=True)
+                    yield Button("3 Worse — log it", id="react-worse", variant="error",
+                                 compact=True)
+                    yield Button("4 Skip", id="react-skip", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -137,7 +179,8 @@ class SessionScreen(Writes, AppScreen):
         dropped = self.query_one("#session-dropped", Static)
         if self.prepared.dropped:
             dropped.update(Content("Left out today: " + "; ".join(
-                f"{what} ({why})" for what, why in self.prepared.dropped)))
+                f"{plain_words(what)} ({plain_words(why)})"
+                for what, why in self.prepared.dropped)))
         else:
             dropped.display = False
         self._timer = self.set_interval(1.0 / self.time_scale, self._on_timer,
@@ -189,22 +232,20 @@ class SessionScreen(Writes, AppScreen):
         point = points.get(step.point) if step.point else None
         n, total = self.index + 1, len(self.steps)
         self.query_one("#session-head", Static).update(Content.assemble(
-            (f"Step {n} of {total}", "bold"), " · ", (_words(step.technique), "bold $accent"),
-            " · ", step_label(step, points)))
+            (f"Step {n} of {total}", "bold"), " · ", (technique_words(step), "bold $accent"),
+            " · ", step_where(step, points)))
         card = self.query_one("#step-card")
-        card.border_title = f"{_words(step.action)}"
-        side = {"both": "both sides", "left": "left side", "right": "right side"}.get(
-            step.side, step.side)
-        if step.point and step.side == "both" and (
-                step.point.startswith(("CV", "GV")) or step.point == "EX-HN3"):
-            side = "midline"
+        action = ACTION_WORDS.get(step.action, _words(step.action))
+        card.border_title = action[:1].upper() + action[1:]
         where = point.location if point else f"{_words(step.zone)}"
-        self.query_one("#step-where", Static).update(Content(f"{where} · {side}"))
-        self.query_one("#step-how", Static).update(Content(step.how or _words(step.action)))
+        self.query_one("#step-where", Static).update(
+            Content(f"{where} · {side_words(step)}"))
+        self.query_one("#step-how", Static).update(Content(step.how or action))
         reps = f" · {step.repetitions} × {step.seconds} s" if step.repetitions > 1 else ""
+        direction: list = [("   Direction ", "bold"), _words(step.direction)] \
+            if step.direction else []
         self.query_one("#step-meta", Static).update(Content.assemble(
-            (step.pressure, "bold"), ("   Direction ", "bold"),
-            _words(step.direction) or "—", reps))
+            (step.pressure, "bold"), *direction, reps))
         rep_now = ""
         if step.repetitions > 1 and step.seconds > 0:
             done_s = step.total_seconds - self.remaining
@@ -220,7 +261,7 @@ class SessionScreen(Writes, AppScreen):
         if self.index + 1 < len(self.steps):
             nxt = self.steps[self.index + 1]
             self.query_one("#step-next", Static).update(
-                f"Next: {_words(nxt.technique)} · {step_label(nxt, points)} · "
+                f"Next: {step_words(nxt, points)} · "
                 f"{clock(nxt.total_seconds)}    Routine left: "
                 f"{clock(self.prepared.total_seconds - self.position)}")
         else:
@@ -246,7 +287,7 @@ class SessionScreen(Writes, AppScreen):
                 mark, style = " ", ""
             lines.append(Content.assemble(
                 (f" {mark} ", style),
-                (f"{i + 1:>2}. {_words(st.technique)} · {step_label(st, points)}",
+                (f"{i + 1:>2}. {step_words(st, points)}",
                  "bold" if mark == "▶" else ""),
                 (f"  {clock(st.total_seconds)}", "$text-muted")))
         self.query_one("#step-list", Static).update(Content("\n").join(lines))
@@ -425,8 +466,8 @@ class SessionScreen(Writes, AppScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        choice = {"react-none": "none", "react-mild": "mild", "react-skip": "skip"}.get(
-            event.button.id or "")
+        choice = {"react-none": "none", "react-mild": "mild", "react-worse": "worse",
+                  "react-skip": "skip"}.get(event.button.id or "")
         if choice:
             self.action_react(choice)
 
@@ -438,7 +479,11 @@ class SessionScreen(Writes, AppScreen):
 
         def close(_result=None) -> None:
             self.dismiss(sid)
-            if choice == "mild" and sid:
+            if choice in ("mild", "worse") and sid:
+                if choice == "worse":
+                    app.notify("Log what you see. With a warning sign (swelling, pus, fever, "
+                               "redness that spreads) get help first.", title="Reaction",
+                               severity="warning", timeout=8)
                 app.open_skin_form("reaction", sid)
 
         if choice == "none" and sid:

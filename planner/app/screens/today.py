@@ -20,6 +20,12 @@ from planner.app.writes import Writes
 from planner.service.planner import Refused
 from planner.store.errors import StoreError
 
+# The verdict is the most visible line in every theme and without colour (NO_COLOR): bold
+# and reverse, so it reads as a bar even when the colours are gone; the $text-* colours are
+# those themes make readable on their background, so the bar is too.
+VERDICT_ALLOWED = "bold reverse $text-success"
+VERDICT_BLOCKED = "bold reverse $text-error"
+
 
 def long_date(d: date) -> str:
     return f"{d:%A} {d.day} {d:%B %Y}"
@@ -27,6 +33,18 @@ def long_date(d: date) -> str:
 
 def short_date(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def blocked_beyond_spacing(verdict) -> bool:
+    """Today is a blocked day of SPEC §4 (a rule other than spacing and duration blocks it:
+    a hold, a wait, a pause): the streak is frozen, not counting down. The verdict's reasons
+    say what `Engine.blocked_days` says for the day, and a stored verdict (the first frame)
+    answers without loading the records."""
+    return any(r.rule not in ("spacing", "duration") for r in verdict.reasons)
 
 
 class Section(Vertical):
@@ -52,7 +70,7 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
         Binding("s", "start", "Start"),
         Binding("c", "checkin", "Check-in"),
         Binding("a", "log_active", "Log product"),
-        Binding("m", "move_plan", "Move plan"),
+        Binding("m", "move_plan", "Move plan", show=False),  # the plan card names it
         Binding("n", "plan_next", "Plan next"),
     ]
     PALETTE_COMMANDS = [
@@ -124,13 +142,13 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
         preferred = self._preferred_words(view)
         if v.allowed:
             status.update(Content.assemble(
-                ("✓ A session is allowed today", "bold $success"),
+                (" ✓ A session is allowed today ", VERDICT_ALLOWED),
                 f" · {v.min_minutes}–{v.max_minutes} minutes",
                 ("\n  press s to start one", "$text-muted"), *preferred))
             reasons.set_reasons(())
             reasons.display = False
         else:
-            parts: list = [("✕ No session today", "bold $error")]
+            parts: list = [(" ✕ No session today ", VERDICT_BLOCKED)]
             if v.earliest:
                 cap = view.earliest_cap
                 parts.append(f" · earliest allowed {short_date(v.earliest)} "
@@ -141,7 +159,7 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
             reasons.set_reasons(v.reasons)
             reasons.display = True
         self._show_plan(view)
-        self._show_streak(view.streak)
+        self._show_streak(view.streak, blocked_beyond_spacing(v))
         if self.is_mounted:
             self.refresh_bindings()
         advice = self._w("today-advice")
@@ -177,31 +195,47 @@ class TodayScreen(Writes, ShowsJournal, AppScreen):
         head = f"{short_date(p.date)} · {p.minutes} min{routine}"
         if np.verdict.allowed:
             plan_w.update(Content.assemble(("◆ ", "bold $accent"), head,
-                                           ("  allowed", "$success")))
+                                           ("  allowed", "$text-success")))
         else:
             why = ", ".join(
                 f"{r.rule} ({reason_until(r)})" if reason_until(r) else r.rule
                 for r in np.verdict.reasons)
             plan_w.update(Content.assemble(
-                ("! ", "bold $error"), head, ("  blocked", "bold $error"), f" by {why}",
+                ("! ", "bold $text-error"), head, ("  blocked", "bold $text-error"),
+                f" by {why}",
                 ("\n  m moves it to the earliest allowed date", "$text-muted")))
 
-    def _show_streak(self, s) -> None:
-        if s.days_until_break is None or s.sessions_current == 0:
-            brk = "no streak running"
-        elif s.days_until_break < 0:
-            brk = "streak broken"
-        elif s.days_until_break == 0:
-            brk = "streak breaks after today"
+    def _show_streak(self, s, blocked: bool) -> None:
+        """The streaks and the score in words, as History says them; while today is blocked
+        by a rule other than spacing (a hold, a wait, a pause) the streak is frozen (§4)."""
+        if s.sessions_current:
+            if blocked:
+                until = "the streak is frozen while sessions are blocked"
+            elif s.days_until_break is not None and s.days_until_break < 0:
+                until = "the streak has broken"
+            elif not s.days_until_break:
+                until = "the streak breaks after today"
+            else:
+                until = f"the streak breaks in {_plural(s.days_until_break, 'day')}"
+            sessions = (f"{s.sessions_current} in a row (longest {s.sessions_longest}), "
+                        f"{until}.")
+        elif s.sessions_longest:
+            sessions = (f"no streak running (longest "
+                        f"{_plural(s.sessions_longest, 'session')}).")
         else:
-            brk = f"streak breaks in {s.days_until_break} day" + (
-                "s" if s.days_until_break != 1 else "")
+            sessions = "none yet."
+        if s.checkins_current:
+            checkins = (f"{_plural(s.checkins_current, 'day')} in a row "
+                        f"(longest {s.checkins_longest}).")
+        elif s.checkins_longest:
+            checkins = (f"none today or yesterday (longest "
+                        f"{_plural(s.checkins_longest, 'day')} in a row).")
+        else:
+            checkins = "none yet."
         self._w("today-streaks").update(Content.assemble(
-            ("Sessions on schedule ", "bold"), f"{s.sessions_current}",
-            (f" (longest {s.sessions_longest})", "$text-muted"), f" · {brk}\n",
-            ("Check-in days in a row ", "bold"), f"{s.checkins_current}",
-            (f" (longest {s.checkins_longest})", "$text-muted"),
-            ("  ·  Habit score ", "bold"), f"{round(s.score * 100)}%"))
+            ("Sessions on schedule: ", "bold"), sessions, "\n",
+            ("Check-ins: ", "bold"), checkins, ("  Habit score ", "bold"),
+            f"{round(s.score * 100)}%."))
 
     # ------------------------------------------------------------ missed plans
 
@@ -361,22 +395,38 @@ class RoutinePickerScreen(AppModalScreen):
         try:
             cap = app.planner.engine().cap(app.today)
             lib = app.get_library()
+            planned = self.planned_routine()
         except StoreError as exc:
             self.dismiss(None)
             app.show_store_error(exc)
             return
+        if planned not in lib.routines:  # none planned, or a routine since deleted
+            planned = None
+        # today's planned routine first (highlighted), then starters, then what fits
         routines = sorted(lib.routines.values(),
-                          key=lambda r: (not r.starter, r.minutes > cap, r.minutes, r.name))
+                          key=lambda r: (r.id != planned, not r.starter, r.minutes > cap,
+                                         r.minutes, r.name))
         self._routines = routines
-        self.query_one("#picker-note", Static).update(
-            f"Today allows up to {cap} minutes; longer routines are shortened to fit.")
+        note = f"Today allows up to {cap} minutes; longer routines are shortened to fit."
+        if planned is not None:
+            note = (f"Today's plan is {lib.routines[planned].name}: highlighted, enter "
+                    f"starts it.\n{note}")
+        self.query_one("#picker-note", Static).update(Content(note))  # a name: plain text
         ol = self.query_one("#picker-list", OptionList)
         for r in routines:
             fits = "" if r.minutes <= cap else f" → {cap} min"
             tag = " · starter" if r.starter else ""
+            if r.id == planned:
+                tag += " · planned for today"
             ol.add_option(Option(Content(f"{r.name} · {r.minutes} min{fits}{tag}"), id=r.id))
         ol.highlighted = 0 if routines else None
         ol.focus()
+
+    def planned_routine(self) -> str | None:
+        """The routine today's plan names (the first plan of today that names one)."""
+        app = self.app
+        return next((pv.plan.routine for pv in app.planner.plan_views()
+                     if pv.plan.date == app.today and pv.plan.routine), None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         routine = self.app.get_library().routines.get(event.option.id)

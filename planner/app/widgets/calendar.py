@@ -37,7 +37,7 @@ STATUS = {
     "planned": ("◆", "bold $accent", "planned"),
     "planned-blocked": ("!", "bold $error", "planned but blocked"),
     "allowed": ("·", "$success", "allowed"),
-    "blocked": ("✕", "$error", "blocked"),
+    "blocked": ("✕", "bold $text-error", "blocked"),  # bold: still seen under NO_COLOR
     "past": (" ", "$text-disabled", "past"),
 }
 # Days that were: their number is not greyed out.

@@ -18,7 +18,7 @@ def reason_until(reason) -> str:
 
 
 def reason_head(reason, bullet: str = "✕ ") -> Content:
-    parts: list = [(bullet, "bold $error"), (reason.rule, "bold")]
+    parts: list = [(bullet, "bold $text-error"), (reason.rule, "bold")]
     until = reason_until(reason)
     if until:
         parts += ["  ", (until, "$warning")]
