@@ -1,4 +1,5 @@
-"""History: heat map, charts (minutes, redness/swelling, score), streak runs and tables.
+"""History: heat map, charts (minutes, redness/swelling, score), streak runs, tables and
+insights (what went with skin reactions: planner/app/widgets/insights.py).
 
 The only module that imports textual-plotext, so the app does not pay for it at start.
 """
@@ -34,6 +35,7 @@ from planner.app.entries import SKIN_TYPES, TYPE_FILTERS, item_summary, skin_sum
 from planner.app.forms.dialogs import RECORDS_CSS, FieldError, guard, parse_day
 from planner.app.screens.section import ShowsJournal
 from planner.app.widgets.heatmap import WORDS, HeatMap, legend
+from planner.app.widgets.insights import InsightsView
 from planner.domain.streaks import score_series
 
 HISTORY_CSS = str(Path(RECORDS_CSS).with_name("history.tcss"))
@@ -311,6 +313,8 @@ class HistoryScreen(ShowsJournal, AppScreen):
                         yield Static("", id="h-count", classes="rec-toolbar-info")
                     yield FieldError(id="err-filter")
                     yield DataTable(id="h-table", cursor_type="row", zebra_stripes=True)
+            with _pane("insights"):
+                yield InsightsView(id="insights-view")
         yield Footer(compact=True)
 
     @guard
@@ -439,6 +443,11 @@ class HistoryScreen(ShowsJournal, AppScreen):
         else:
             which = "The streak" if shown == 1 else f"All {shown}, newest at top"
         title.update(Content(f"{which}: first session, sessions in a row, last session."))
+
+    def _fill_insights(self) -> None:
+        from planner.service.insights import journal_insights
+
+        self.query_one("#insights-view", InsightsView).show(journal_insights(self.app.planner))
 
     def _fill_records(self) -> None:
         self._stale.discard("records")
