@@ -42,6 +42,7 @@ LAZY_COMMANDS = {
     "unpause": "planner.cli.pause:unpause",
     "streak": "planner.cli.history:streak",
     "history": "planner.cli.history:history",
+    "insights": "planner.cli.insights:insights",
     "routines": "planner.cli.routines:routines",
     "profile": "planner.cli.profile:profile",
     "exclude": "planner.cli.profile:exclude",
@@ -50,6 +51,8 @@ LAZY_COMMANDS = {
     "export": "planner.cli.data:export_cmd",
     "import": "planner.cli.data:import_cmd",
     "restore": "planner.cli.data:restore_cmd",
+    "report": "planner.cli.report:report",
+    "calendar": "planner.cli.calendar:calendar_cmd",
 }
 
 
