@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.classify import is_emergency, red_flag_advice
 from planner.domain.models import RANGES, History, Settings, SkinRecord
+from planner.domain.notice import SAFETY_NOTICE
 from planner.domain.profile_questions import PROFILE_QUESTIONS
 from planner.domain.values import Value
 from planner.domain.vocabulary import REDNESS_SWELLING_ANCHORS, class_rank
@@ -30,30 +31,6 @@ from planner.service.text import terminal_safe
 if TYPE_CHECKING:
     from planner.service.planner import Planner
 
-# The safety notice, word for word as the first run shows it
-# (planner/app/screens/first_run.py SAFETY_NOTICE, which imports Textual, so the service
-# cannot import it; tests/unit/test_report.py checks that the two stay the same).
-SAFETY_NOTICE = (
-    "acuplan is not medical advice. It helps you plan gentle, needle-free self-care "
-    "at home: fingertip acupressure, gua sha and jade rolling. It applies cautious "
-    "spacing rules, but it cannot examine your skin.\n"
-    "\n"
-    "Needle-free only: never use needles, press needles, dermal rollers, derma stamps "
-    "or microneedling with these routines.\n"
-    "\n"
-    "Stop at once and seek care if you notice swelling of the lips, tongue or throat, "
-    "trouble breathing, a change in vision or eye pain, fainting, fever, pus, warmth "
-    "with strong redness, redness that spreads, or skin turning pale. Call emergency "
-    "services for throat swelling, breathing trouble, a change in vision, or "
-    "fainting.\n"
-    "\n"
-    "Never press on the eyes or eyelids, inside the nose or mouth, or on the lips. "
-    "Skip broken, inflamed or infected skin, moles, warts and fresh scars.\n"
-    "\n"
-    "If you are pregnant, take blood thinners, have a bleeding disorder or a skin "
-    "condition, recently had injectables or a procedure, or are unsure in any way, "
-    "ask a doctor, dermatologist or licensed practitioner first."
-)
 
 TITLE = "Skin and self-care record"
 ABOUT = (

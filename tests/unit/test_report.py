@@ -76,11 +76,6 @@ INSIDE = ("s1", "product", "s2", "reaction", "procedure", "severe", "injectable"
           "red-flag", "pause")
 
 
-def test_the_safety_notice_is_the_one_the_first_run_shows():
-    first_run = pytest.importorskip("planner.app.screens.first_run")
-    assert SAFETY_NOTICE == first_run.SAFETY_NOTICE
-
-
 def test_the_timeline_holds_every_record_of_the_period_once_in_date_order(journal):
     p, ids = journal
     rep = gather(p, START, END)
