@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Select
 
 from planner.app.commands import after_replace
@@ -306,3 +307,25 @@ async def test_an_import_without_the_notice_accepted_opens_the_first_run_again(t
                               and app.screen is not first)
         assert app.sections_locked()
         assert tables(journal_file(tmp_path)) == tables(source)
+
+
+@pytest.mark.parametrize("fmt,check", [
+    ("ics", lambda b: b.startswith(b"BEGIN:VCALENDAR") and b"plan-" in b),
+    ("html", lambda b: b.startswith(b"<!DOCTYPE html") and b"not medical advice" in b),
+    ("pdf", lambda b: b.startswith(b"%PDF-")),
+])
+async def test_the_calendar_and_the_clinician_report_are_exported_from_the_app(
+        tmp_path, fmt, check):
+    app = make_app(tmp_path, sessions=[(days(-3), 8)], plans=[(days(7), 10)])
+    async with app.run_test(size=SIZE) as pilot:
+        data.run(app, "export")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#f-format", Select).value = fmt
+        field = app.screen.query_one("#f-path", Input)
+        assert await wait_for(pilot, lambda: field.value.endswith("." + fmt))
+        target = tmp_path / f"out.{fmt}"
+        field.value = str(target)
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TodayScreen))
+        assert check(target.read_bytes()) and (target.stat().st_mode & 0o777) == 0o600
+        assert any("Exported" in n and str(target) in n for n in app.notes)

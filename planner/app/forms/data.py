@@ -47,11 +47,16 @@ if TYPE_CHECKING:
 
 IMPORT_LIMIT = 64 * 1024 * 1024  # SPEC §6: an export of decades is a few MiB
 BACKUP_KEY, BACKUP_KEY_DISPLAY = "B", "B"
-FORMATS = (("json: everything, re-importable", "json"), ("csv: for spreadsheets", "csv"))
+FORMATS = (("json: everything, re-importable", "json"), ("csv: for spreadsheets", "csv"),
+           ("ics: your plans for a calendar program", "ics"),
+           ("html: a report for a clinician", "html"),
+           ("pdf: a report for a clinician", "pdf"))
+EXTENSIONS = tuple(f for _, f in FORMATS)
 
 # (name, palette label, palette help): what `run(app, name)` opens.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("export", "Data: export the journal", "json or csv, to a file you choose"),
+    ("export", "Data: export the journal",
+     "json or csv, a calendar (.ics) or a clinician report (html, pdf), to a file you choose"),
     ("import", "Data: import an export", "a JSON export, into an empty journal"),
     ("restore", "Data: restore a kept version",
      "an earlier state of the journal; the current file is moved aside, never deleted"),
@@ -96,7 +101,46 @@ def same_file_family(target: Path, journal: Path) -> bool:
 
 
 def default_export_path(day: date, fmt: str = "json") -> str:
-    return f"~/acuplan-export-{day.isoformat()}.{fmt}"
+    what = {"ics": "plans", "html": "report", "pdf": "report"}.get(fmt, "export")
+    return f"~/acuplan-{what}-{day.isoformat()}.{fmt}"
+
+
+def export_bytes(planner, fmt: str) -> tuple[bytes, str]:
+    """The calendar (ics) or the clinician report (html, pdf) as `acuplan calendar` and
+    `acuplan report` write them, and what went in, in words."""
+    if fmt == "ics":
+        from planner.service.calendar_export import build_calendar
+
+        cal = build_calendar(planner)
+        stretches = f"{cal.blocked} blocked stretch{'es' if cal.blocked != 1 else ''}"
+        return cal.data, f"{plural(cal.plans, 'plan')} and {stretches}"
+    from planner.service.report import gather
+
+    rep = gather(planner)
+    if fmt == "html":
+        from planner.service.report_html import render_html
+
+        data = render_html(rep, "a4").encode("utf-8")
+    else:
+        from planner.service.report_pdf import render_pdf
+
+        data = render_pdf(rep, "a4")
+    return data, f"a report of {plural(len(rep.timeline), 'record')}"
+
+
+def write_file(path: Path, data: bytes) -> str | None:
+    """Write a calendar or a report (0600), as write_export does for an export."""
+    from planner.service.calendar_export import write_calendar
+    from planner.store.errors import JournalNotDurable, JournalWriteError
+
+    try:
+        write_calendar(path, data)
+    except JournalNotDurable as e:
+        return f"written, but its folder could not be synced ({e.error.strerror or e.error})"
+    except JournalWriteError as e:
+        raise BadInput(f"cannot write {shown(path)}: {e.error.strerror or e.error}",
+                       field="path") from None
+    return None
 
 
 def export_text(planner, fmt: str) -> tuple[str, int, int]:
@@ -269,7 +313,12 @@ class ExportScreen(SubmitForm):
         """The default name's extension follows the format."""
         field = self.query_one("#f-path", Input)
         fmt = str(event.value)
-        for other in ("json", "csv"):
+        today = self.app.planner.today
+        defaults = {default_export_path(today, f) for f in EXTENSIONS}
+        if field.value in defaults:  # the default name follows the format
+            field.value = default_export_path(today, fmt)
+            return
+        for other in EXTENSIONS:
             if other != fmt and field.value.endswith("." + other):
                 field.value = field.value[: -len(other)] + fmt
 
@@ -313,14 +362,17 @@ class ExportScreen(SubmitForm):
         super().action_save()
 
     def save(self, planner, values: dict[str, Any]) -> Any:
+        if values["format"] in ("ics", "html", "pdf"):
+            data, what = export_bytes(planner, values["format"])
+            return what, write_file(values["path"], data)
         text, records, routines = export_text(planner, values["format"])
         warning = write_export(values["path"], text)
-        return records, routines, warning
+        mine = f" and {plural(routines, 'routine')} of your own" if routines else ""
+        return f"{plural(records, 'record')}{mine}", warning
 
     def saved(self, result: Any, values: dict[str, Any]) -> None:
-        records, routines, warning = result
-        mine = f" and {plural(routines, 'routine')} of your own" if routines else ""
-        self.app.notify(f"Exported {plural(records, 'record')}{mine} as {values['format']} "
+        what, warning = result
+        self.app.notify(f"Exported {what} as {values['format']} "
                         f"to {shown(values['path'])}" + (f"; {warning}" if warning else ""),
                         title="Export", severity="warning" if warning else "information",
                         timeout=10)
