@@ -59,7 +59,7 @@ class AcuplanApp(App):
         *(Binding(s.key, s.action, s.title, show=False) for s in sections.SECTIONS),
         Binding(sections.HELP_KEY, "help", "Help", key_display=sections.HELP_KEY_DISPLAY),
         Binding("B", "backup", "Back up", show=False),  # planner/app/forms/data.py
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),  # in Help; footers fit 80
     ]
 
     def __init__(self, journal_path: Path, today: date, *, poll_interval: float = 1.0) -> None:

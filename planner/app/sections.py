@@ -94,9 +94,10 @@ SETTINGS = Section(
     tabs=(
         Tab("profile", "1", "Profile", "profile", "health questions that shape routines",
             "#p-pregnant"),
-        Tab("zones", "2", "Zones", "excluded zones", "zones the builder leaves out", "#x-zone"),
-        Tab("rules", "3", "Rules", "rule values", "stricter spacing, waits, cadence, ramp",
-            "#s-spacing_days"),
+        Tab("zones", "2", "Zones", "excluded zones", "zones the builder leaves out",
+            "#zones-table"),
+        # Rules opens on the tab bar: a field takes keys only once the user goes into it
+        Tab("rules", "3", "Rules", "rule values", "stricter spacing, waits, cadence, ramp"),
         Tab("theme", "4", "Theme", "theme", "colours of the app", "#theme-select"),
     ))
 

@@ -184,7 +184,7 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         Binding("n", "plan_day", "Plan day"),
         Binding("enter", "plan_day", "Plan day", show=False),
         Binding("u", "unplan_day", "Unplan"),
-        Binding("m", "move_plan", "Move plan"),
+        Binding("m", "move_plan", "Move plan", show=False),  # the day's hint names it
         Binding("left_square_bracket", "month(-1)", "Prev month", key_display="["),
         Binding("right_square_bracket", "month(1)", "Next month", key_display="]"),
         Binding("pageup", "month(-1)", "Prev month", show=False),

@@ -1,16 +1,24 @@
 """Settings: profile, preferred days and time, excluded zones, rule values (stricter
 only) and the theme.
 
-Profile switches, preferred days and zone changes are saved at once; the preferred time
-with enter (or ctrl+s in its field). Rule values are saved together with ctrl+s: a value
-outside its range is shown next to its field with the allowed range, and then nothing is
-saved. A time that is not HH:MM is shown beside its field, and nothing is saved.
+Profile switches, preferred days and zone changes are saved at once (a zone through its
+form, `a`); the preferred time with enter (or ctrl+s in its field). Rule values are saved
+together with ctrl+s: a value outside its range is shown next to its field with the allowed
+range, and then nothing is saved. A time that is not HH:MM is shown beside its field, and
+nothing is saved. A field's error goes as soon as the field is edited (it spoke of the old
+value) or the next save runs.
+
+Keys: the settings never put the cursor in a text field by themselves (a tab shown by its
+key focuses its first switch or list, or the tab bar when it holds only text fields). The
+text fields take only what they hold (digits; a time's colon), so every other key (the
+section keys, ?, a, 1–4 on the tab bar) does what it does elsewhere on the screen; esc
+leaves a field for the tab bar.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,18 +34,12 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from planner.app import sections
 from planner.app.base import AppScreen
-from planner.app.forms.dialogs import (
-    RECORDS_CSS,
-    FieldError,
-    clear_errors,
-    guard,
-    parse_day,
-    show_errors,
-)
+from planner.app.forms.dialogs import RECORDS_CSS, FieldError, clear_errors, guard, show_errors
 from planner.app.screens.section import ShowsJournal
 from planner.app.widgets.tables import cursor_row_key
 from planner.app.widgets.ticks import TickCheckbox
@@ -45,7 +47,6 @@ from planner.app.writes import Writes
 from planner.domain.profile_questions import PROFILE_QUESTIONS, question
 from planner.domain.session_prep import WEEKDAY_NAMES, WEEKDAYS, describe_days
 from planner.domain.settings_rules import RANGES
-from planner.domain.vocabulary import EXCLUSION_REASONS, ZONES
 from planner.service.planner import BadInput
 
 SECTION = sections.SETTINGS
@@ -63,6 +64,31 @@ RULE_LABELS = {
 }
 
 
+class TypedField(Input):
+    """A text field that takes only the characters in `chars`: any other key is not typed
+    but goes on to the screen and the app (a section key, ?, a screen key), as it would
+    with the focus elsewhere."""
+
+    def __init__(self, value: str = "", *, chars: str, **kwargs) -> None:
+        super().__init__(value, restrict=f"[{chars}]*", **kwargs)
+        self.chars = chars
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character in self.chars
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and (event.character or "") not in self.chars:
+            event.prevent_default()  # not typed: it bubbles on to the keys of the screen
+
+
+DIGITS = "0123456789"
+
+
+class Pane(VerticalScroll, can_focus=False):
+    """A tab's content: it scrolls to the focused field, and is no stop of its own for tab
+    (tab from the tab bar goes straight to the first field)."""
+
+
 class SettingsScreen(Writes, ShowsJournal, AppScreen):
     """Profile, excluded zones, stricter rule values and the theme, as tabs."""
 
@@ -73,6 +99,7 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
         Binding("ctrl+s", "save_rules", "Save rules", priority=True),
         Binding("a", "add_exclusion", "Exclude zone"),
         Binding("delete", "remove_exclusion", "Include zone", key_display="del"),
+        Binding("escape", "leave_field", "Leave the field for the tabs", show=False),
         *sections.tab_bindings(SECTION),
     ]
     PALETTE_COMMANDS = sections.tab_palette(SECTION)
@@ -87,12 +114,14 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
         self._pending_theme: str | None = None
         self._pending_days: tuple[str, ...] | None = None
         self._loaded_time: str | None = None  # the saved time the field last showed
+        # error field -> (the values judged, the fields whose edit clears it)
+        self._judged: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with TabbedContent(id="settings-tabs", initial="profile"):
             with _pane("profile"):
-                with VerticalScroll(classes="rec-pane"):
+                with Pane(classes="rec-pane"):
                     yield Static("Your answers shape the routines the builder makes. "
                                  "Changes are saved at once.", classes="rec-intro")
                     for q in PROFILE_QUESTIONS:
@@ -108,8 +137,8 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                                                tooltip=name)
                     with Horizontal(classes="pref-time-row"):
                         yield Label("Time", classes="pref-label")
-                        yield Input("", id="pref-time", max_length=5, placeholder="HH:MM",
-                                    compact=True)
+                        yield TypedField("", chars=DIGITS + ":", id="pref-time",
+                                         max_length=5, placeholder="HH:MM", compact=True)
                         yield Static("24-hour clock, empty for none · enter saves",
                                      classes="rec-hint")
                     yield FieldError(id="err-preferred_time")
@@ -118,25 +147,21 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                     yield Static("Zones the builder leaves out (a mole, a scar, broken "
                                  "skin…), optionally until a date.", classes="rec-intro")
                     yield DataTable(id="zones-table", cursor_type="row")
-                    with Horizontal(classes="rec-add-row"):
-                        yield Select([(z, z) for z in ZONES], prompt="zone", id="x-zone",
+                    yield Static("No zone is left out.", id="zones-none", classes="rec-hint")
+                    with Horizontal(classes="rec-buttons rec-zone-buttons"):
+                        yield Button("Exclude a zone… (a)", id="x-add", variant="primary",
                                      compact=True)
-                        yield Select([(r, r) for r in EXCLUSION_REASONS], prompt="reason",
-                                     id="x-reason", compact=True)
-                        yield Input(placeholder="until (optional)", id="x-until",
-                                    max_length=10, compact=True)
-                        yield Button("Add", id="x-add", variant="primary", compact=True)
-                    yield FieldError(id="err-exclusion")
-                    yield Static("del includes the highlighted zone again.", classes="rec-hint")
+                    yield Static("enter changes the highlighted zone · del includes it again",
+                                 classes="rec-hint")
             with _pane("rules"):
-                with VerticalScroll(classes="rec-pane"):
-                    yield Static("Rules may be made stricter, never looser than the default. "
-                                 "ctrl+s saves.", classes="rec-intro")
+                with Pane(classes="rec-pane"):
+                    yield Static("Stricter than the defaults only. ctrl+s saves · esc leaves "
+                                 "a field.", classes="rec-intro")
                     for key, rng in RANGES.items():
                         with Horizontal(classes="rec-row rec-rule-row"):
                             yield Label(RULE_LABELS[key], classes="rec-label")
-                            yield Input("", id=f"s-{key}", max_length=3, classes="rec-num",
-                                        restrict=r"-?[0-9]*", compact=True)
+                            yield TypedField("", chars=DIGITS, id=f"s-{key}", max_length=3,
+                                             classes="rec-num", compact=True)
                             yield Static(f"{rng.low}–{rng.high} · {rng.meaning}",
                                          classes="rec-hint", id=f"r-{key}")
                         yield FieldError(id=f"err-{key}")
@@ -198,6 +223,8 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                 until = e.until.isoformat() if e.until else "—"
                 state = "" if e.active_on(planner.today) else " (ended)"
                 table.add_row(Text(e.zone), Text(e.reason), Text(until + state), key=e.zone)
+            table.display = bool(profile.exclusions)
+            self.query_one("#zones-none").display = not profile.exclusions
             for key in RANGES:
                 # keep what the user is typing: only fields still showing the saved value
                 field = self.query_one(f"#s-{key}", Input)
@@ -297,6 +324,7 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
         is not HH:MM, shown beside the field, and then nothing is written."""
         err = self.query_one("#err-preferred_time", FieldError)
         err.clear()
+        self._judged.pop("preferred_time", None)
         raw = self.query_one("#pref-time", Input).value.strip()
         if raw == (self.app.planner.profile().preferred_time or ""):
             self.app.notify("Nothing changed.", title="Preferred time")
@@ -312,83 +340,76 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
         def refused(exc: BaseException) -> None:
             if isinstance(exc, BadInput):
                 err.show(str(exc))
-                self.query_one("#pref-time", Input).focus()
+                self._judge("preferred_time", ("pref-time",))
+                _focus_wrong(self.query_one("#pref-time", Input))
             else:
                 self.app.notify_error(exc)
             self._save_switched()
 
         self.write(lambda p: p.set_preferences(time=raw or "none"), saved, refused)
 
-    # ............................................................... zones
+    # ............................................................... tabs
 
-    FIRST_FIELD = sections.tab_focus(SECTION)
+    # the widget a tab shown by its key focuses; None: the tab bar (no text field gets the
+    # cursor by itself, see the module docstring)
+    TAB_FOCUS: dict[str, str | None] = sections.tab_focus(SECTION)
 
     @guard
     def action_tab(self, tab: str) -> None:
         self.query_one("#settings-tabs", TabbedContent).active = tab
-        self.call_after_refresh(self.query_one(self.FIRST_FIELD[tab]).focus)
+        self.call_after_refresh(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        target = self.TAB_FOCUS.get(tab)
+        if target == "#zones-table" and not self.query_one(target).display:
+            target = "#x-add"  # no zone yet: the button that adds one
+        if target is None:
+            self.query_one("#settings-tabs", TabbedContent).query_one(Tabs).focus()
+        else:
+            self.query_one(target).focus()
+
+    def action_leave_field(self) -> None:
+        """esc: from a field of a tab to the tab bar, where 1–4 and the section keys work."""
+        tabs = self.query_one("#settings-tabs", TabbedContent).query_one(Tabs)
+        if self.focused is not None and self.focused is not tabs:
+            tabs.focus()
+
+    # ............................................................... zones
 
     @guard
-    def action_add_exclusion(self) -> None:
-        tabs = self.query_one("#settings-tabs", TabbedContent)
-        if tabs.active != "zones":
+    def action_add_exclusion(self, zone: str | None = None) -> None:
+        """The form that excludes a zone (from any tab: the Zones tab is shown under it)."""
+        from planner.app.forms.exclusion import ExclusionFormScreen
+
+        if self.query_one("#settings-tabs", TabbedContent).active != "zones":
             self.action_tab("zones")
-            return
-        self._add_exclusion()
+
+        def done(saved: str | None) -> None:
+            if saved is not None:
+                self.refresh_data()
+                table = self.query_one("#zones-table", DataTable)
+                try:
+                    table.move_cursor(row=table.get_row_index(saved))
+                except KeyError:  # pragma: no cover - included again meanwhile
+                    return
+                table.focus()
+
+        shown = next((e for e in self.app.planner.profile().exclusions if e.zone == zone), None)
+        form = (ExclusionFormScreen(zone) if shown is None
+                else ExclusionFormScreen(shown.zone, shown.reason, shown.until))
+        self.app.push_screen(form, done)
 
     @on(Button.Pressed, "#x-add")
     @guard
     def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self._add_exclusion()
+        self.action_add_exclusion()
 
-    @on(Input.Submitted, "#x-until")
+    @on(DataTable.RowSelected, "#zones-table")
     @guard
-    def _until_submitted(self, event: Input.Submitted) -> None:
+    def _zone_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self._add_exclusion()
-
-    @guard
-    def _add_exclusion(self) -> None:
-        err = self.query_one("#err-exclusion", FieldError)
-        err.clear()
-        zone = self.query_one("#x-zone", Select).value
-        reason = self.query_one("#x-reason", Select).value
-        raw_until = self.query_one("#x-until", Input).value.strip()
-        if zone is Select.NULL:
-            err.show("choose a zone to exclude")
-            self.query_one("#x-zone", Select).focus()
-            return
-        if reason is Select.NULL:
-            err.show(f"choose a reason: {', '.join(EXCLUSION_REASONS)}")
-            self.query_one("#x-reason", Select).focus()
-            return
-        until = None
-        if raw_until:
-            try:
-                until = parse_day(raw_until, allow_future=True, what="until")
-            except ValueError as e:
-                err.show(str(e))
-                return
-            if until < self.app.planner.today:
-                err.show(f"until {until.isoformat()} is already past")
-                return
-
-        def excluded(_profile) -> None:
-            self.query_one("#x-zone", Select).clear()
-            self.query_one("#x-reason", Select).clear()
-            self.query_one("#x-until", Input).value = ""
-            self.app.notify(f"{zone} excluded ({reason})", title="Zones")
-            self._save_switched()
-
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, BadInput):
-                err.show(str(exc))
-            else:
-                self.app.notify_error(exc)
-            self._save_switched()
-
-        self.write(lambda p: p.exclude(zone, reason, until), excluded, refused)
+        self.action_add_exclusion(event.row_key.value)
 
     @guard
     def action_remove_exclusion(self) -> None:
@@ -416,6 +437,7 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
     def _reset_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         clear_errors(self)
+        self._judged.clear()
         settings = self.app.planner.settings()
         for key in RANGES:
             self.query_one(f"#s-{key}", Input).value = str(getattr(settings, key))
@@ -438,9 +460,9 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
             return
         if self.saving:
             return
-        for key in RANGES:
+        for key in (*RANGES, "rules"):
             self.query_one(f"#err-{key}", FieldError).clear()
-        self.query_one("#err-rules", FieldError).clear()
+            self._judged.pop(key, None)
         current = self.app.planner.settings()
         changes: dict[str, int] = {}
         errors: dict[str, str] = {}
@@ -461,6 +483,8 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
                 continue
             changes[key] = value
         if show_errors(self, errors):
+            for key in errors:
+                self._judge(key, (f"s-{key}",))
             self._focus_rule(next(iter(errors)))
             return
         if not changes:
@@ -476,6 +500,8 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
             if isinstance(exc, BadInput):
                 field = exc.field if exc.field in RANGES else "rules"
                 show_errors(self, {field: str(exc)})
+                # values that do not go together: an edit of any of them may mend it
+                self._judge(field, tuple(f"s-{k}" for k in RANGES))
                 self._focus_rule(field)
             else:
                 self.app.notify_error(exc)
@@ -483,9 +509,22 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
 
         self.write(lambda p: p.set_settings(**changes), saved, refused)
 
+    def _judge(self, error: str, fields: tuple[str, ...]) -> None:
+        """The error shown at `#err-<error>` spoke of the values the `fields` (ids) hold
+        now: it goes when one of them is edited."""
+        values = {f: self.query_one(f"#{f}", Input).value for f in fields}
+        self._judged[error] = (values, fields)
+
+    @on(Input.Changed, "TypedField")
+    def _field_edited(self, _event: Input.Changed) -> None:
+        for error, (values, fields) in list(self._judged.items()):
+            if any(self.query_one(f"#{f}", Input).value != values[f] for f in fields):
+                self.query_one(f"#err-{error}", FieldError).clear()
+                del self._judged[error]
+
     def _focus_rule(self, key: str) -> None:
         if key in RANGES:
-            self.query_one(f"#s-{key}", Input).focus()
+            _focus_wrong(self.query_one(f"#s-{key}", Input))
 
     # ............................................................... theme
 
@@ -499,6 +538,13 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
             return
         self._pending_theme = event.value
         self._save_switched()
+
+
+def _focus_wrong(field: Input) -> None:
+    """The cursor to a field found wrong, its value selected: what is typed next replaces
+    it (the field may have the focus already, then no focus event selects it)."""
+    field.focus()
+    field.select_all()
 
 
 def _pane(tab_id: str) -> TabPane:
