@@ -352,7 +352,7 @@ class SettingsScreen(Writes, ShowsJournal, AppScreen):
 
     # the widget a tab shown by its key focuses; None: the tab bar (no text field gets the
     # cursor by itself, see the module docstring)
-    TAB_FOCUS: dict[str, str | None] = sections.tab_focus(SECTION)
+    TAB_FOCUS: dict[str, str | None] = dict(sections.tab_focus(SECTION))
 
     @guard
     def action_tab(self, tab: str) -> None:
