@@ -129,7 +129,9 @@ def export_bytes(planner, fmt: str) -> tuple[bytes, str]:
 
 
 def write_file(path: Path, data: bytes) -> str | None:
-    """Write a calendar or a report (0600), as write_export does for an export."""
+    """Write an export, a calendar or a report atomically (0600); BadInput saying why it
+    could not be written. Returns a warning when the file is written but its folder could
+    not be synced."""
     from planner.service.calendar_export import write_calendar
     from planner.store.errors import JournalNotDurable, JournalWriteError
 
@@ -162,19 +164,8 @@ def export_text(planner, fmt: str) -> tuple[str, int, int]:
 
 
 def write_export(path: Path, text: str) -> str | None:
-    """Write an export file (0600); BadInput saying why it could not be written. Returns a
-    warning when the file is written but its folder could not be synced."""
-    from planner.store.errors import JournalNotDurable, JournalWriteError
-    from planner.store.exchange import write_private
-
-    try:
-        write_private(path, text)
-    except JournalNotDurable as e:
-        return f"written, but its folder could not be synced ({e.error.strerror or e.error})"
-    except JournalWriteError as e:
-        raise BadInput(f"cannot write {shown(path)}: {e.error.strerror or e.error}",
-                       field="path") from None
-    return None
+    """Write an export's text as `acuplan export -o` does (see write_file)."""
+    return write_file(path, text.encode("utf-8", "backslashreplace"))
 
 
 def read_import(path: Path) -> str:
