@@ -60,6 +60,7 @@ PLAN = Section(
         ("arrows", "move the cursor; the day's reasons show beside the calendar"),
         ("n / enter", "plan the selected day (asks the minutes)"),
         ("u", "unplan the selected day"),
+        ("N", "plan the next allowed day (a preferred day, when you set some)"),
         ("m", "move the selected day's blocked plan to the earliest allowed date"),
         ("[ ]  pgup pgdn", "previous / next month"),
         ("home", "back to today"),

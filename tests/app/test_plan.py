@@ -433,3 +433,16 @@ async def test_an_unplan_is_undone_with_ctrl_z(tmp_path):
         await writes_done(pilot)
         assert await wait_for(pilot, lambda: live_plans(tmp_path) == [(days(9), 8)])
         assert await wait_for(pilot, lambda: cell_status(cal.day_view(days(9))) == "planned")
+
+
+async def test_shift_n_plans_the_next_preferred_day_from_plan(tmp_path):
+    app = make_app(tmp_path)
+    planner_for(journal_file(tmp_path)).set_preferences("sat,sun")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        await pilot.press("N")
+        await writes_done(pilot)
+        assert await wait_for(pilot, lambda: len(live_plans(tmp_path)) == 1)
+        (day, _minutes), = live_plans(tmp_path)
+        assert day.strftime("%a") in ("Sat", "Sun") and day >= TODAY

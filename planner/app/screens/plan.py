@@ -184,6 +184,7 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         Binding("n", "plan_day", "Plan day"),
         Binding("enter", "plan_day", "Plan day", show=False),
         Binding("u", "unplan_day", "Unplan"),
+        Binding("N", "plan_next", "Plan next", show=False),  # Help and the palette name it
         Binding("m", "move_plan", "Move plan", show=False),  # the day's hint names it
         Binding("left_square_bracket", "month(-1)", "Prev month", key_display="["),
         Binding("right_square_bracket", "month(1)", "Next month", key_display="]"),
@@ -246,7 +247,7 @@ class PlanScreen(Writes, ShowsJournal, AppScreen):
         if not views:
             lines.append(Content.styled("none yet · n plans the selected day", "$text-muted"))
             if self.calendar.preferred:
-                lines.append(Content.styled("ctrl+p Plan next: a preferred day", "$text-muted"))
+                lines.append(Content.styled("N plans the next preferred day", "$text-muted"))
         self.query_one("#plan-list", Static).update(Content("\n").join(lines))
 
     def on_month_calendar_moved(self, event: MonthCalendar.Moved) -> None:
