@@ -30,6 +30,7 @@ def _hostile_journal(acu) -> None:
     acu.ok("log", "product", "retinoid", "--date", "2026-11-29", "--note", HOSTILE)
     acu.ok("pause", "--from", "2026-12-10", "--to", "2026-12-12", "--reason", "travel")
     acu.ok("plan", "2026-12-20", "--minutes", "5")
+    acu.ok("log", "product", "scrub", "--date", "2026-11-28", "--product", HOSTILE)
     raw = json.loads(acu.path.read_text())
     for table, field in (("products", "kind"), ("pauses", "reason"), ("plans", "routine"),
                          ("sessions", "routine")):
@@ -45,6 +46,11 @@ def _hostile_journal(acu) -> None:
     ("resolve", "--all"), ("history", "--json"), ("status", "--json"), ("streak",),
     ("log", "session", "--minutes", "5", "--routine", f"r{OSC52}"),
     ("checkin", "--note", HOSTILE),
+    # added with issues 11-13: named products, insights, the skin check, plan --next
+    ("log", "product", "scrub", "--product", HOSTILE, "--keep"), ("products", "list"),
+    ("products", "add", f"P{OSC52}", "--kind", "scrub"), ("products", "remove", HOSTILE),
+    ("insights",), ("insights", "--json"), ("plan", "--next", "--routine", f"r{OSC52}"),
+    ("check", "2026-12-01", "--routine", f"r{OSC52}", "--skip-zone", f"z{OSC52}"),
 ])
 def test_no_raw_control_character_reaches_the_terminal(acu, command):
     _hostile_journal(acu)
