@@ -53,6 +53,7 @@ LAZY_COMMANDS = {
     "restore": "planner.cli.data:restore_cmd",
     "report": "planner.cli.report:report",
     "calendar": "planner.cli.calendar:calendar_cmd",
+    "serve": "planner.cli.serve:serve",
 }
 
 
