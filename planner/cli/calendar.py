@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from planner.cli import output as out
-from planner.cli.data import _same_file_family
 from planner.cli.env import Env, pass_env
 from planner.cli.inputs import json_option
 from planner.service.planner import BadInput
+from planner.store.layout import in_journal_family
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -44,7 +44,7 @@ def calendar_cmd(env: Env, output: str, alarm: str, as_json: bool) -> None:
         raise BadInput(f"-o {out.one_line(output)} holds a NUL character, which no file name "
                        "may hold")
     target = Path(output).expanduser()
-    if _same_file_family(target, env.path):
+    if in_journal_family(target, env.path):
         raise BadInput(f"-o {out.one_line(output)} is the journal or one of its kept "
                        "versions; choose another file")
     if target.is_dir():

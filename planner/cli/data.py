@@ -15,16 +15,7 @@ from planner.cli import output as out
 from planner.cli.env import Env, pass_env
 from planner.cli.inputs import json_option
 from planner.service.planner import BadInput
-
-
-def _same_file_family(target: Path, journal: Path) -> bool:
-    """True when writing `target` would clobber the journal or one of its kept versions."""
-    try:
-        t = target.expanduser().resolve()
-        j = journal.expanduser().resolve()
-    except (OSError, RuntimeError):
-        return False
-    return t == j or (t.parent == j.parent and t.name.startswith(j.name + "."))
+from planner.store.layout import in_journal_family
 
 
 @click.command("export")
@@ -40,7 +31,7 @@ def export_cmd(env: Env, fmt: str, output: str | None) -> None:
 
     if output is not None:
         target = Path(output)
-        if _same_file_family(target, env.path):
+        if in_journal_family(target, env.path):
             raise BadInput(f"-o {output} is the journal or one of its kept versions; "
                            "choose another file")
         if target.is_dir():

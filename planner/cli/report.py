@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from planner.cli import output as out
-from planner.cli.data import _same_file_family
 from planner.cli.env import Env, pass_env
 from planner.cli.inputs import DATE, json_option
 from planner.service.planner import BadInput
+from planner.store.layout import in_journal_family
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 PAPER_NAMES = {"a4": "A4", "letter": "Letter"}
@@ -59,7 +59,7 @@ def report(env: Env, start: date | None, end: date | None, output: str, paper: s
         raise BadInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     fmt = format_of(output)
     target = Path(output)
-    if _same_file_family(target, env.path):
+    if in_journal_family(target, env.path):
         raise BadInput(f"-o {out.one_line(output)} is the journal or one of its kept "
                        "versions; choose another file")
     if target.is_dir():

@@ -143,3 +143,16 @@ def list_names(directory: Path) -> list[str]:
         return os.listdir(directory)
     except FileNotFoundError:
         return []
+
+
+def in_journal_family(path: Path, journal: Path) -> bool:
+    """True when writing `path` would clobber the journal or a file kept beside it (its
+    versions, lock, cache, temporary files), also through a symbolic link: an export, a
+    calendar or a report must never be written there."""
+    try:
+        p = Path(path).expanduser().resolve()
+        j = Path(journal).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return False
+    return p == j or (p.parent == j.parent and (p.name.startswith(j.name + ".")
+                                                or p.name.startswith("." + j.name + ".")))

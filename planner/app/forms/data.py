@@ -41,6 +41,7 @@ from planner.app.forms.submit import SubmitForm, form_row
 from planner.app.writes import EXPECTED, Writes
 from planner.service.planner import BadInput
 from planner.store.errors import StoreError
+from planner.store.layout import in_journal_family
 
 if TYPE_CHECKING:
     from planner.app.app import AcuplanApp
@@ -88,16 +89,7 @@ def shown(text: Any) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in s)
 
 
-def same_file_family(target: Path, journal: Path) -> bool:
-    """True when writing `target` would clobber the journal or one of the files kept
-    beside it (its versions, its lock), also through a symbolic link."""
-    try:
-        t = Path(target).expanduser().resolve()
-        j = Path(journal).expanduser().resolve()
-    except (OSError, RuntimeError):
-        return False
-    return t == j or (t.parent == j.parent and (t.name.startswith(j.name + ".")
-                                                or t.name.startswith("." + j.name + ".")))
+same_file_family = in_journal_family  # the store's rule, also for the CLI
 
 
 def default_export_path(day: date, fmt: str = "json") -> str:
