@@ -27,17 +27,10 @@ def format_of(output: str) -> str:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write the report atomically as a 0600 file, as exports are (SPEC §6)."""
-    from planner.store import atomic
-    from planner.store.errors import JournalNotDurable, JournalWriteError
+    """Write the report as exports are (SPEC §6), creating missing folders (0700)."""
+    from planner.store.exchange import write_private as write_file
 
-    try:
-        atomic.ensure_dir(path.parent)  # new folders 0700, as the journal's
-        atomic.atomic_write(path, data)
-    except atomic.NotDurable as e:
-        raise JournalNotDurable(path, e) from e
-    except OSError as e:
-        raise JournalWriteError(path, e) from e
+    write_file(path, data, make_dirs=True)
 
 
 @click.command("report")

@@ -324,18 +324,10 @@ def _reason_text(r: Reason) -> str:
 
 
 def write_calendar(path: Path, data: bytes) -> None:
-    """Write the file atomically as 0600 (it tells of health matters), as exports are;
-    JournalWriteError or JournalNotDurable on failure."""
-    from planner.store import atomic
-    from planner.store.errors import JournalNotDurable, JournalWriteError
+    """Write the file as exports are: atomically, 0600 (it tells of health matters)."""
+    from planner.store.exchange import write_private
 
-    path = Path(path)
-    try:
-        atomic.atomic_write(path, data)
-    except atomic.NotDurable as e:
-        raise JournalNotDurable(path, e) from e
-    except OSError as e:
-        raise JournalWriteError(path, e) from e
+    write_private(path, data)
 
 
 __all__ = [

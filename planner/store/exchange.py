@@ -191,11 +191,17 @@ def import_tables(journal: Journal, tables: dict[str, list[dict[str, Any]]]) -> 
     return {n: len(d) for n, d in tables.items()}
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write an export atomically as a 0600 file (JournalWriteError on failure)."""
+def write_private(path: Path, data: str | bytes, *, make_dirs: bool = False) -> None:
+    """Write an export, a calendar or a report atomically as a 0600 file (it tells of
+    health matters); `make_dirs` creates missing folders (0700). JournalWriteError, or
+    JournalNotDurable when written but its folder could not be synced."""
     path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8", "backslashreplace")
     try:
-        atomic.atomic_write(path, text.encode("utf-8", "backslashreplace"))
+        if make_dirs:
+            atomic.ensure_dir(path.parent)
+        atomic.atomic_write(path, data)
     except atomic.NotDurable as e:
         raise JournalNotDurable(path, e) from e
     except OSError as e:

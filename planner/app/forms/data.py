@@ -124,11 +124,11 @@ def write_file(path: Path, data: bytes) -> str | None:
     """Write an export, a calendar or a report atomically (0600); BadInput saying why it
     could not be written. Returns a warning when the file is written but its folder could
     not be synced."""
-    from planner.service.calendar_export import write_calendar
     from planner.store.errors import JournalNotDurable, JournalWriteError
+    from planner.store.exchange import write_private
 
     try:
-        write_calendar(path, data)
+        write_private(path, data)
     except JournalNotDurable as e:
         return f"written, but its folder could not be synced ({e.error.strerror or e.error})"
     except JournalWriteError as e:
