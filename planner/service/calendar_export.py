@@ -200,7 +200,7 @@ def build_calendar(planner: Planner, alarm: time = DEFAULT_ALARM,
     settings = planner.settings()
     preferred = planner.profile().preferred_time
     at = time.fromisoformat(preferred) if preferred else None
-    names = _routine_names(planner, views)
+    names = planner.routine_names(v.plan.routine for v in views)
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -219,19 +219,6 @@ def build_calendar(planner: Planner, alarm: time = DEFAULT_ALARM,
     for s in stretches:
         cal.add_component(_blocked_event(s, end, stamp))
     return CalendarFile(cal.to_ical(), len(views), free, len(stretches))
-
-
-def _routine_names(planner: Planner, views: Sequence[PlanView]) -> dict[str, str]:
-    """Routine id -> name, for the plans that name a routine (the library is read only
-    then; a routine no longer in it keeps its id)."""
-    wanted = {v.plan.routine for v in views if v.plan.routine}
-    if not wanted:
-        return {}
-    try:
-        routines = planner.library().routines
-    except Exception:  # noqa: BLE001 - a name is a nicety; the id still says which
-        return {}
-    return {rid: routines[rid].name for rid in wanted if rid in routines}
 
 
 def _event(uid: str, stamp: datetime, summary: str, description: str) -> Event:

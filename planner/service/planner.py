@@ -1114,6 +1114,18 @@ class Planner:
             lib = self._library = load_library(self.user_routines_dir)
         return lib
 
+    def routine_names(self, ids: Iterable[str | None]) -> dict[str, str]:
+        """Routine id -> its name, for the ids the library has (a name is a nicety for
+        a calendar or a report: a library that cannot load leaves the ids as they are)."""
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        try:
+            routines = self.library().routines
+        except Exception:  # noqa: BLE001
+            return {}
+        return {i: routines[i].name for i in wanted if i in routines}
+
     def routine_fit(self, routine_id: str, day: date,
                     skipped: dict[str, str] | None = None) -> RoutineFit:
         """The routine without the steps a profile caution, an excluded zone or a zone

@@ -187,8 +187,7 @@ def gather(planner: Planner, start: date | None = None, end: date | None = None)
     def within(d: date) -> bool:
         return start <= d <= end
 
-    names = _routine_names(planner, {s.routine for s in h.sessions
-                                     if s.routine and within(s.date)})
+    names = planner.routine_names(s.routine for s in h.sessions if within(s.date))
     session_days = {s.id: s.date for s in h.sessions}
     open_ids = {r.id for r in planner.open_holds()}
     timeline: list[tuple[tuple, Entry]] = []
@@ -236,16 +235,6 @@ def gather(planner: Planner, start: date | None = None, end: date | None = None)
         chart=_chart(h, start, end),
         holds=tuple(holds),
     )
-
-
-def _routine_names(planner: Planner, ids: set) -> dict[str, str]:
-    if not ids:
-        return {}
-    try:
-        routines = planner.library().routines
-    except Exception:  # noqa: BLE001 - a library that cannot load leaves the ids as they are
-        return {}
-    return {i: routines[i].name for i in ids if i in routines}
 
 
 def _plural(n: int, word: str) -> str:

@@ -155,7 +155,7 @@ def test_every_command_has_a_step_and_nothing_else_writes():
                "start_check", "validate_skin_fields", "library", "routine_fit",
                "check_with_routine", "build_routine",
                "first_allowed", "checkin_on", "exposure_wait", "open_hold_ids",
-               "prepare_session", "next_preferred_allowed", "routines_for_export"}
+               "prepare_session", "next_preferred_allowed", "routines_for_export", "routine_names"}
     public = {n for n, _ in inspect.getmembers(Planner) if not n.startswith("_")}
     assert public == set(COMMANDS) | queries, public ^ (set(COMMANDS) | queries)
     assert set(STEPS) == set(COMMANDS)
