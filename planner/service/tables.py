@@ -108,6 +108,7 @@ class JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     profile: dict[str, _ProfileDoc] = {}
     settings: dict[str, _SettingsDoc] = {}
     meta: dict[str, _Meta] = {}
+    stamps: msgspec.Raw | None = None  # version stamps, for merge only: not decoded here
 
 
 _decoder: msgspec.json.Decoder[JournalFile] | None = None

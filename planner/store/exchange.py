@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.store import atomic
 from planner.store.errors import ImportRefused, JournalNotDurable, JournalWriteError
-from planner.store.migrations import CURRENT_SCHEMA, META, migrate
+from planner.store.migrations import CURRENT_SCHEMA, SYSTEM_TABLES, migrate
 from planner.store.reader import BadJournal, check_tables
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ Tables = Mapping[str, Sequence[Mapping[str, Any]]]
 
 def _tables(snapshot: Tables) -> dict[str, list[Mapping[str, Any]]]:
     """The record tables (a `meta` entry, if the caller passed one, is not a record table)."""
-    return {n: list(docs) for n, docs in snapshot.items() if n != META}
+    return {n: list(docs) for n, docs in snapshot.items() if n not in SYSTEM_TABLES}
 
 
 ROUTINE_LIMIT = 500            # user routines in one export
@@ -128,7 +128,7 @@ def parse_export_with_routines(text: str) -> tuple[dict[str, list[dict[str, Any]
     if version > CURRENT_SCHEMA:
         raise ImportRefused(f"the export uses schema version {version}; this acuplan "
                             f"only knows up to {CURRENT_SCHEMA} (upgrade acuplan)")
-    if not isinstance(tables, dict) or META in tables:
+    if not isinstance(tables, dict) or any(n in SYSTEM_TABLES for n in tables):
         raise ImportRefused("the export's \"tables\" must be an object of record lists")
     raw: dict[str, Any] = {}
     for name, docs in tables.items():
@@ -144,7 +144,8 @@ def parse_export_with_routines(text: str) -> tuple[dict[str, list[dict[str, Any]
             check_tables(raw, need_ids=True)
     except BadJournal as e:
         raise ImportRefused(f"the export is damaged: {e.reason}") from None
-    return {n: list(t.values()) for n, t in raw.items() if n != META}, _routines(doc)
+    return ({n: list(t.values()) for n, t in raw.items() if n not in SYSTEM_TABLES},
+            _routines(doc))
 
 
 def _routines(doc: dict[str, Any]) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from planner.store.errors import (
     NewerSchema,
 )
 from planner.store.lock import locked, timeout_from_env
-from planner.store.migrations import CURRENT_SCHEMA, META, Raw
+from planner.store.migrations import CURRENT_SCHEMA, META, STAMPS, Raw
 from planner.store.rotation import Rotation
 from planner.store.state import Doc, FileState, Index, Snapshot
 
@@ -45,14 +45,20 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Journal:
     """The journal file at `path`; safe to share between threads and processes."""
 
     def __init__(self, path: Path, *, lock_timeout: float | None = None,
-                 clock: Callable[[], date] | None = None) -> None:
+                 clock: Callable[[], date] | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         self.path = Path(path)
         self.lock_timeout = timeout_from_env() if lock_timeout is None else float(lock_timeout)
-        self.clock = clock or date.today
+        self.clock = clock or date.today  # the day, for the versions kept
+        self.now = now or _utc_now        # the moment, for the records' version stamps
         self._state: FileState | None = None
         self.writes = 0  # files this object has written (the journal replaced)
         self._mutex = threading.Lock()
@@ -117,7 +123,7 @@ class Journal:
                     state = self._current()
                 from planner.store.tx import Tx
 
-                tx = Tx(state)
+                tx = Tx(state, self.now)
                 try:
                     yield tx
                 finally:
@@ -147,6 +153,12 @@ class Journal:
         """Make the journal exactly `tables` (import); atomic, under the lock."""
         with self.transaction() as tx:
             tx.replace_all(tables)
+
+    def stamps(self) -> dict[str, Doc]:
+        """Every record's version stamp (tombstones included), by "table/id". Read-only!"""
+        with self._mutex:
+            raw = self._current().raw.get(STAMPS) or {}
+        return {d["id"]: d for d in raw.values()}
 
     def migrate(self) -> bool:
         """Write an older-schema file forward now (after its backup); True if it did."""

@@ -1,7 +1,7 @@
 """Schema versions of the journal file and the steps that move a file forward.
 
 `STEPS[n]` turns a schema-n file (TinyDB's raw form: table -> doc_id -> doc)
-into schema n+1. To add v2: write `_v1_to_v2`, append it, bump CURRENT_SCHEMA.
+into schema n+1. To add v4: write `_v3_to_v4`, append it, bump CURRENT_SCHEMA.
 Steps must be pure and deterministic: a file that is only read (not yet
 written back) must show the same migrated records every time it is read.
 """
@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 META = "meta"
-CURRENT_SCHEMA = 2
+STAMPS = "stamps"  # each record's version stamp (store/stamps.py); not a record table
+SYSTEM_TABLES = frozenset((META, STAMPS))
+CURRENT_SCHEMA = 3
 
 Raw = dict[str, dict[str, Any]]
 
@@ -89,7 +91,26 @@ def _v1_to_v2(raw: Raw) -> Raw:
     return out
 
 
-STEPS: list[Callable[[Raw], Raw]] = [_v0_to_v1, _v1_to_v2]
+def _v2_to_v3(raw: Raw) -> Raw:
+    """Every record gets a version stamp in the new `stamps` table (for `merge`): a base
+    stamp made from its content, so the same record reads the same on every machine."""
+    from planner.store.stamps import base_stamp, entry, key
+
+    out: Raw = {name: dict(table) for name, table in raw.items() if name != STAMPS}
+    stamps: dict[str, Any] = {}
+    for name, table in raw.items():
+        if name in SYSTEM_TABLES or not isinstance(table, dict):
+            continue
+        for doc in table.values():
+            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
+                k = key(name, doc["id"])
+                stamps[str(len(stamps) + 1)] = entry(k, base_stamp(doc))
+    out[STAMPS] = stamps
+    out[META] = {"1": {"schema_version": 3}}
+    return out
+
+
+STEPS: list[Callable[[Raw], Raw]] = [_v0_to_v1, _v1_to_v2, _v2_to_v3]
 
 assert len(STEPS) == CURRENT_SCHEMA, "one step per schema version"
 

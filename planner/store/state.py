@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.store.migrations import CURRENT_SCHEMA, META, Raw
+from planner.store.migrations import CURRENT_SCHEMA, SYSTEM_TABLES, Raw
 from planner.store.reader import Signature, parse
 
 Doc = dict[str, Any]
@@ -64,7 +64,7 @@ class FileState:
     def view(self) -> Snapshot:
         if self._view is None:
             self._view = {name: list(table.values())
-                          for name, table in self.raw.items() if name != META}
+                          for name, table in self.raw.items() if name not in SYSTEM_TABLES}
         return self._view
 
     def index(self, table: str) -> Index:

@@ -8,13 +8,15 @@ buffered storage, keeping an id index so lookups need no scan.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from tinydb.table import Document
 
-from planner.store import codec
+from planner.store import codec, stamps
 from planner.store.errors import RecordNotFound
-from planner.store.migrations import META, Raw
+from planner.store.migrations import META, STAMPS, SYSTEM_TABLES, Raw
 from planner.store.state import Doc, FileState, Index
 from planner.store.storage import open_db
 
@@ -25,10 +27,14 @@ class Tx:
     Records are addressed by their app id (the `"id"` field), never by
     TinyDB's doc id. Docs passed in are copied (and must be JSON data);
     docs returned are shallow copies: do not mutate nested lists/dicts.
+    Every insert, change and delete also leaves the record a new version stamp
+    (store/stamps.py), taken at `now()`.
     """
 
-    def __init__(self, state: FileState) -> None:
+    def __init__(self, state: FileState, now: Callable[[], datetime]) -> None:
         self._db, self._storage = open_db(state.raw)
+        self._now = now
+        self._own_stamps: dict[str, Doc] | None = None  # the stamps table, once changed
         self._base: FileState | None = state  # None once replace_all dropped it
         self._own: dict[str, Index] = {}   # indexes this transaction changed
         self._migrating = state.needs_migration
@@ -57,13 +63,13 @@ class Tx:
         return dict(next(iter(docs.values()))) if docs else None
 
     def tables(self) -> list[str]:
-        return [n for n in self._storage.data if n != META]
+        return [n for n in self._storage.data if n not in SYSTEM_TABLES]
 
     def is_empty(self, ignore: tuple[str, ...] = ()) -> bool:
         """True when no table holds a record (empty tables, and those in `ignore`, do not
         count)."""
         return not any(t for n, t in self._storage.data.items()
-                       if n != META and n not in ignore)
+                       if n not in SYSTEM_TABLES and n not in ignore)
 
     # writes
 
@@ -84,6 +90,7 @@ class Tx:
         self._db.table(table).insert(Document(doc, doc_id))
         ix.ids[rid] = doc_id
         ix.next_doc_id = doc_id + 1
+        self._stamp(table, rid)
         return rid
 
     def update(self, table: str, id: str, changes: Doc) -> None:
@@ -96,11 +103,13 @@ class Tx:
         new = {**old, **changes}
         if new != old:
             self._db.table(table).replace(doc_id, new)
+            self._stamp(table, id)
 
     def delete(self, table: str, id: str) -> None:
         doc_id = self._doc_id(table, id)
         self._db.table(table).remove(doc_ids=[doc_id])
         del self._index(table, own=True).ids[id]
+        self._stamp(table, id, deleted=True)
 
     def set_single(self, table: str, doc: Doc) -> str:
         """Make `doc` the one document of `table` (replacing it whole); returns its id."""
@@ -112,10 +121,19 @@ class Tx:
         new = {"id": rid, **{k: v for k, v in doc.items() if k != "id"}}
         if new != current:
             self._db.table(table).replace(self._doc_id(table, rid), new)
+            self._stamp(table, rid)
         return rid
 
-    def replace_all(self, tables: dict[str, list[Doc]]) -> None:
-        """Make the journal exactly `tables`: every doc needs a unique string id per table."""
+    def stamps(self) -> dict[str, Doc]:
+        """Every version stamp (tombstones included), by "table/id"."""
+        self._check_open()
+        return {d["id"]: dict(d) for d in (self._storage.data.get(STAMPS) or {}).values()}
+
+    def replace_all(self, tables: dict[str, list[Doc]],
+                    versions: dict[str, Doc] | None = None) -> None:
+        """Make the journal exactly `tables`: every doc needs a unique string id per table.
+        Each record gets a new stamp, or with `versions` (a merge's result) the stamps
+        given, tombstones included, as they are."""
         self._check_open()
         clean = _clean(tables, "tables")
         for name, docs in clean.items():
@@ -132,12 +150,41 @@ class Tx:
         self._db.drop_tables()
         self._base = None
         self._own.clear()
+        self._own_stamps = None
         for name, docs in clean.items():
             self._db.table(name).insert_multiple(docs)
+        if versions is None:
+            now = self._now()
+            fresh = [stamps.next_entry(stamps.key(name, d["id"]), None, now, d)
+                     for name, docs in clean.items() for d in docs]
+        else:
+            fresh = [dict(e) for e in _clean(versions, "versions").values()]
+        if fresh:
+            self._db.table(STAMPS).insert_multiple(fresh)
         if meta is not None:
             self._storage.data[META] = meta
 
     # internals
+
+    def _stamp(self, table: str, rid: str, *, deleted: bool = False) -> None:
+        """Give the record (or its deletion) a new version stamp. The stamps table is
+        changed in place in this transaction's own copy (through TinyDB each change would
+        rebuild the whole table, and it holds an entry for every record)."""
+        k = stamps.key(table, rid)
+        ix = self._index(STAMPS, own=True)
+        own = self._own_stamps
+        if own is None:
+            own = self._own_stamps = dict(self._storage.data.get(STAMPS) or {})
+        doc_id = ix.ids.get(k)
+        if doc_id is None:
+            doc_id = ix.next_doc_id
+            ix.ids[k] = doc_id
+            ix.next_doc_id = doc_id + 1
+        old = own.get(str(doc_id))
+        doc = None if deleted else self._raw_table(table)[str(self._doc_id(table, rid))]
+        own[str(doc_id)] = stamps.next_entry(k, old, self._now(), doc, deleted=deleted)
+        self._storage.data[STAMPS] = own
+        self._storage.dirty = True
 
     def _force_write(self) -> None:
         self._storage.dirty = True
@@ -162,7 +209,7 @@ class Tx:
                 return ix
             ix = ix.copy()
         else:
-            ix = Index.build(self._raw_table(table))
+            ix = Index.build(self._storage.data.get(table) or {})
         self._own[table] = ix
         return ix
 
@@ -192,7 +239,7 @@ class Tx:
 
 
 def _check_name(table: str) -> None:
-    if not isinstance(table, str) or not table or table == META:
+    if not isinstance(table, str) or not table or table in SYSTEM_TABLES:
         raise ValueError(f"not a record table: {table!r}")
 
 

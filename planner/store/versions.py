@@ -27,7 +27,7 @@ from planner.store.errors import (
     UnknownVersion,
 )
 from planner.store.lock import locked, timeout_from_env
-from planner.store.migrations import CURRENT_SCHEMA, META
+from planner.store.migrations import CURRENT_SCHEMA, SYSTEM_TABLES
 from planner.store.rotation import holds
 
 _RANK = {layout.PREVIOUS: 0, layout.DAILY: 1, layout.PRE_MIGRATION: 2}
@@ -63,7 +63,7 @@ def _check(path: Path) -> tuple[dict[str, int] | None, str | None]:
         return None, e.reason
     if loaded is None:
         return None, "it no longer exists"
-    return {n: len(t) for n, t in loaded.raw.items() if n != META}, None
+    return {n: len(t) for n, t in loaded.raw.items() if n not in SYSTEM_TABLES}, None
 
 
 def list_versions(path: Path) -> list[Version]:

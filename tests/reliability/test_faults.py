@@ -136,6 +136,21 @@ OPS = {"insert": op_insert, "update": op_update, "delete": op_delete,
        "transaction": op_transaction, "restore": op_restore}
 
 
+@pytest.fixture(autouse=True)
+def clock_standing_still():
+    """The same operation gives the same bytes in the reference run and the faulty one:
+    version stamps from a clock that stands still. Set by hand, not with monkeypatch,
+    which the test undoes after each fault."""
+    from datetime import UTC, datetime
+
+    from planner.store import journal
+
+    real = journal._utc_now
+    journal._utc_now = lambda: datetime(2026, 1, 1, tzinfo=UTC)
+    yield
+    journal._utc_now = real
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     d = tmp_path_factory.mktemp("template") / "data"

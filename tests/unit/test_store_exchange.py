@@ -148,7 +148,7 @@ def test_bad_exports_are_refused_before_touching_the_journal(tmp_path, text):
 
 
 def test_export_from_a_newer_schema_is_refused(tmp_path):
-    text = '{"acuplan_export": 1, "schema_version": 3, "tables": {}}'
+    text = json.dumps({"acuplan_export": 1, "schema_version": CURRENT_SCHEMA + 1, "tables": {}})
     with pytest.raises(ImportRefused, match="newer|upgrade"):
         parse_export(text)
 

@@ -27,7 +27,7 @@ def write_v0(path) -> bytes:
 
 
 def test_framework_has_one_step_per_version():
-    assert CURRENT_SCHEMA == 2 and len(STEPS) == CURRENT_SCHEMA
+    assert CURRENT_SCHEMA == 3 and len(STEPS) == CURRENT_SCHEMA
     current = {"meta": {"1": {"schema_version": CURRENT_SCHEMA}}}
     assert migrate(current, CURRENT_SCHEMA) == current
 

@@ -9,6 +9,7 @@ import pytest
 
 from planner.store import Journal, JournalUnreadable, NewerSchema, StoreError
 from planner.store.exchange import import_json
+from planner.store.migrations import CURRENT_SCHEMA
 
 GOOD = json.dumps({"checkins": {"1": {"id": "a1", "date": "2024-01-01"}},
                    "meta": {"1": {"schema_version": 1}}}).encode()
@@ -34,7 +35,8 @@ BAD = {
     "meta-version-string": b'{"t": {}, "meta": {"1": {"schema_version": "1"}}}',
     "nan": b'{"t": {"1": {"id": "a", "x": NaN}}, "meta": {"1": {"schema_version": 1}}}',
 }
-NEWER = b'{"t": {"1": {"whatever": true}}, "meta": {"1": {"schema_version": 3}}}'
+NEWER = (b'{"t": {"1": {"whatever": true}}, "meta": {"1": {"schema_version": %d}}}'
+         % (CURRENT_SCHEMA + 1))
 
 
 def state(d) -> dict[str, bytes]:
@@ -85,7 +87,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     for _name, op in every_operation(j):
         with pytest.raises(NewerSchema) as ei:
             op()
-        assert ei.value.found == 3 and ei.value.supported == 2
+        assert ei.value.found == CURRENT_SCHEMA + 1 and ei.value.supported == CURRENT_SCHEMA
         assert "upgrade" in str(ei.value) and str(path) in str(ei.value)
     assert state(tmp_path) == before
 
