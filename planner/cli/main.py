@@ -54,6 +54,7 @@ LAZY_COMMANDS = {
     "report": "planner.cli.report:report",
     "calendar": "planner.cli.calendar:calendar_cmd",
     "serve": "planner.cli.serve:serve",
+    "merge": "planner.cli.merge:merge",
 }
 
 

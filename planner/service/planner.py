@@ -1372,6 +1372,38 @@ class Planner:
             raise JournalWriteError(target, e) from e
         return created
 
+    def merge_copy(self, payload: bytes, source: str, *, dry_run: bool = False):
+        """Fold another copy of this journal (a second machine's file, a sync tool's
+        conflict copy) into it by record id (SPEC §10, service/merge.py). The other copy
+        is read as a journal is (an unreadable or newer file, or a record the rules
+        cannot use: exit 4, nothing written) and never written. The merged history is
+        re-checked: open holds stay open unless resolved, and the report lists sessions
+        that now break a rule and plans now blocked. `dry_run`: report, write nothing."""
+        from planner.service.merge import (
+            Copy,
+            MergeReport,
+            holds_lifted,
+            merge_copies,
+            records_of,
+            rule_changes,
+        )
+
+        theirs = _other_copy(payload, source, self.today)
+        with self._change(lifts_holds=True) as w:
+            ours = Copy({t: w.tx.all(t) for t in w.tx.tables()}, w.tx.stamps())
+            merged = merge_copies(ours, theirs)
+            st = self._state_of(records_of(merged))
+            after = Engine(st.history, st.settings, self.today)
+            lifted = holds_lifted(w.engine, after)
+            if lifted:
+                raise Refused(_hold_edit_message(lifted[0], "lifted by a merge"),
+                              _hold_reasons(lifted[0]))
+            breaking, blocked = rule_changes(w.engine, after, self.today)
+            written = merged.changed and not dry_run
+            if written:
+                w.tx.replace_all(merged.tables, merged.stamps)
+        return MergeReport(source, merged, breaking, blocked, written)
+
     def restore_version(self, label: str):
         """Put a kept version back. If the journal now is readable and holds open holds,
         the version must keep them open (a restore is not a way round `resolve`)."""
@@ -1394,6 +1426,33 @@ class Planner:
                 _holds_kept(eng, Engine(other.history, other.settings, self.today),
                             self.today, action="restoring that version")
         return versions.restore(Path(self.journal.path), label)
+
+
+def _other_copy(payload: bytes, source: str, today: date):
+    """Another copy of the journal as `merge` takes it, checked as reading a journal
+    checks it; CopyUnusable (exit 4) naming `source` when it cannot be used."""
+    from planner.service.merge import Copy
+    from planner.store.errors import CopyUnusable
+    from planner.store.migrations import CURRENT_SCHEMA, STAMPS, SYSTEM_TABLES
+    from planner.store.reader import BadJournal, TooNew, parse
+
+    try:
+        raw, _schema = parse(payload)
+    except TooNew as e:
+        raise CopyUnusable(source, f"it uses schema version {e.found} but this acuplan "
+                                   f"only knows up to {CURRENT_SCHEMA} (upgrade acuplan "
+                                   "first)") from None
+    except BadJournal as e:
+        raise CopyUnusable(source, e.reason) from None
+    tables = {n: list(t.values()) for n, t in raw.items() if n not in SYSTEM_TABLES}
+    try:
+        st = state_from(lambda t: tables.get(t, []))
+        Engine(st.history, st.settings, today)
+    except BadRecord as e:
+        raise CopyUnusable(source, f"{e} (changed by hand?)") from None
+    versions = {d["id"]: d for d in (raw.get(STAMPS) or {}).values()
+                if isinstance(d.get("id"), str)}
+    return Copy(tables, versions)
 
 
 class ImportProblems(BadInput):
@@ -1422,7 +1481,7 @@ COMMANDS = (
     "pause", "unpause", "delete_record", "undo_delete",
     "set_profile", "accept_notice", "exclude", "include", "set_settings",
     "set_preferences", "remember_preparation",
-    "import_export", "restore_version",
+    "import_export", "restore_version", "merge_copy",
 )
 
 _EXPOSURE_KINDS = {"products": PRODUCT_KINDS, "procedures": PROCEDURE_KINDS,

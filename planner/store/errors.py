@@ -71,6 +71,15 @@ class NewerSchema(JournalUnreadable):
         )
 
 
+class CopyUnusable(StoreError):
+    """Another copy given to `merge` cannot be read or used; nothing was written."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot merge {source}: {reason}; nothing was written")
+
+
 class JournalBusy(StoreError):
     """Another process held the lock longer than the timeout."""
 

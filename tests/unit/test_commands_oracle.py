@@ -24,7 +24,7 @@ from planner.domain.rules import Engine
 from planner.domain.settings_rules import RANGES
 from planner.domain.streaks import compute_streaks
 from planner.service.planner import COMMANDS, BadInput, Deleted, Planner, Refused
-from planner.store.errors import ImportRefused, UnknownVersion
+from planner.store.errors import CopyUnusable, ImportRefused, UnknownVersion
 from planner.store.journal import Journal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,6 +65,13 @@ def _copy_as_deleted(p: Planner, k: int) -> Deleted:
         return Deleted("products", {"id": "none-yet"})
     table, doc = docs[k % len(docs)]
     return Deleted(table, {**doc, "id": f"{doc['id']}u{k}"})
+
+
+def _copy_bytes(p: Planner, k: int) -> bytes:
+    from planner.store.versions import list_versions
+
+    kept = [v.path for v in list_versions(Path(p.journal.path))]
+    return kept[k % len(kept)].read_bytes() if kept else b""
 
 
 # One generator of arguments per command; a command without one fails the enumeration test.
@@ -134,6 +141,8 @@ STEPS = {
         lambda a: lambda p: p.set_settings(**{a[0]: a[1]})),
     "import_export": st.sampled_from(("{}", '{"acuplan_export": 1}')).map(
         lambda t: lambda p: p.import_export(t)),
+    # another copy: a version kept of this journal, or an empty file
+    "merge_copy": PICK.map(lambda k: lambda p: p.merge_copy(_copy_bytes(p, k), "copy.json")),
     "restore_version": PICK.map(lambda k: lambda p: p.restore_version(_pick(
         [v.label for v in __import__("planner.store.versions", fromlist=["x"])
          .list_versions(Path(p.journal.path))], k))),
@@ -193,7 +202,7 @@ def test_no_sequence_of_commands_loosens_a_rule(tmp_path_factory, steps):
         holds = _open_holds(p) if before is not None else {}
         try:
             step(p)
-        except (BadInput, Refused, ImportRefused, UnknownVersion):  # exit 2 or 3
+        except (BadInput, Refused, ImportRefused, UnknownVersion, CopyUnusable):  # exit 2-4
             assert (path.read_bytes() if path.exists() else None) == before, name
             continue
         if not path.exists():
@@ -391,6 +400,18 @@ def test_each_command_once_against_the_oracle(tmp_path):
     do("delete_record", u.id)
     do("restore_version", __import__("planner.store.versions", fromlist=["x"])
        .list_versions(path)[0].label)
+    import shutil
+
+    ahead = p.plan_next().plan
+    assert ahead.date < TODAY + timedelta(days=14)
+    shutil.copyfile(path, tmp_path / "laptop.json")
+    laptop = Planner(Journal(tmp_path / "laptop.json"), TODAY)
+    laptop.log_injectable("filler", TODAY)    # a 14-day wait: blocks the plan just made
+    laptop.edit_session(a.id, minutes=6)
+    p.edit_session(a.id, minutes=7)           # the same session, changed on both sides
+    report = do("merge_copy", (tmp_path / "laptop.json").read_bytes(), "laptop.json")
+    assert [c.record_id for c in report.merged.conflicts] == [a.id]
+    assert ahead.id in [p_.id for p_, _ in report.now_blocked] and report.written
     other = Planner(Journal(tmp_path / "empty.json"), TODAY)
     from planner.store.exchange import export_json
     other.import_export(export_json(p.journal.snapshot()))
