@@ -40,8 +40,8 @@ from planner.domain.models import (
     from_doc,
     to_doc,
 )
-from planner.domain.rules import Engine
 from planner.domain.profile_questions import cautious_union
+from planner.domain.rules import Engine
 from planner.domain.settings_rules import stricter_of
 from planner.domain.values import Value
 from planner.domain.vocabulary import class_rank
@@ -121,7 +121,7 @@ def versions_of(copy: Copy) -> dict[Key, Version]:
         for doc in docs[:1] if table in SINGLES else docs:
             k = stamps.key(table, doc["id"])
             e = copy.stamps.get(k)
-            if stamps.changed_of(e) is None:
+            if e is None or stamps.changed_of(e) is None:
                 e = stamps.entry(k, stamps.base_stamp(doc))
             elif stamps.is_deleted(e):
                 e = {**e, "deleted": False}
@@ -238,7 +238,7 @@ def merge_copies(ours: Copy, theirs: Copy) -> Merged:
         v, src, what = merge_versions(key[0], key[1], x, y)
         kept[key], source[key] = v, src or "x"
         if what is not None:
-            kept_v = {"x": x, "y": y}.get(src or "", None)
+            kept_v = {"x": x, "y": y}.get(src or "")
             other_v = y if src == "x" else x
             conflicts.append(Conflict(
                 key[0], key[1] or (v.doc or {}).get("id", ""), what,
