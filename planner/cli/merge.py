@@ -12,11 +12,8 @@ from planner.cli import output as out
 from planner.cli.data import IMPORT_LIMIT
 from planner.cli.env import Env, pass_env
 from planner.cli.inputs import json_option
+from planner.service.merge import report_lines
 from planner.service.planner import BadInput
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def read_copy(file: str, journal: Path) -> bytes:
@@ -57,45 +54,8 @@ def merge(env: Env, other: str, dry_run: bool, as_json: bool) -> None:
     if as_json:
         out.dump_json(report.to_json())
         return
-    for line in report_lines(report, env.path, dry_run):
+    for line in report_lines(report, str(env.path), dry_run):
         out.write(line)
 
 
-def report_lines(report, journal: Path, dry_run: bool) -> list[str]:
-    m = report.merged
-    src = report.source
-    if not m.changed:
-        return [f"nothing to merge: {src} holds nothing this journal lacks"]
-    counts = ", ".join(part for part in (
-        m.added and f"{_count(len(m.added), 'record')} added",
-        m.updated and f"{_count(len(m.updated), 'record')} changed",
-        m.deleted and f"{_count(len(m.deleted), 'record')} deleted") if part) \
-        or "no record changed (only version stamps)"
-    head = (f"would merge {src} into {journal}: {counts} (--dry-run: nothing written)"
-            if dry_run else f"merged {src} into {journal}: {counts}")
-    lines = [head]
-    if m.conflicts:
-        lines.append(f"{_count(len(m.conflicts), 'record')} changed on both sides:")
-        for c in m.conflicts:
-            kept = ("kept " + c.kept + "'s version of " + c.kept_when + ", not "
-                    + ("the other copy's" if c.kept == "this journal" else "this journal's")
-                    + " of " + c.other_when) if c.kept != "both" else \
-                f"put together ({c.kept_when} and {c.other_when})"
-            lines.append(f"  {out.one_line(c.label)}: {c.what}; {kept}")
-        lines.append(f"  the versions not kept are still in {src}"
-                     + ("" if dry_run else " and in the version of this journal kept "
-                        "before the merge (`acuplan restore`)"))
-    if report.now_breaking:
-        lines.append("sessions that now break a rule (logged history stays; see why):")
-        for s in report.now_breaking:
-            lines.append(f"  {s.date.isoformat()} session {out.one_line(s.id)}:")
-            lines.extend(out.reason_lines(s.violations, indent="    - "))
-    if report.now_blocked:
-        lines.append("plans now blocked (move them: `acuplan plan` or the app's Plan):")
-        for p, reasons in report.now_blocked:
-            lines.append(f"  {p.date.isoformat()} plan {out.one_line(p.id)}:")
-            lines.extend(out.reason_lines(reasons, indent="    - "))
-    return lines
-
-
-__all__ = ["merge", "read_copy", "report_lines"]
+__all__ = ["merge", "read_copy"]

@@ -46,6 +46,7 @@ from planner.domain.settings_rules import stricter_of
 from planner.domain.values import Value
 from planner.domain.vocabulary import class_rank
 from planner.service.tables import SINGLES, TABLES, record_type
+from planner.service.text import terminal_safe
 from planner.store import stamps
 
 Doc = dict[str, Any]
@@ -380,6 +381,58 @@ def holds_lifted(before: Engine, after: Engine) -> list[SkinRecord]:
     return out
 
 
-__all__ = ["Copy", "Version", "Conflict", "Merged", "MergeReport", "versions_of",
-           "merge_versions", "merge_copies", "records_of", "rule_changes", "holds_lifted",
-           "THIS", "OTHER", "BOTH"]
+def _count(n: int, one: str) -> str:
+    return f"{n} {one if n == 1 else one + 's'}"
+
+
+def report_lines(report: MergeReport, journal: str, dry_run: bool) -> list[str]:
+    """The merge's report in sentences, for the command line and the app (user text in
+    it is made terminal-safe here)."""
+    m = report.merged
+    src = terminal_safe(report.source)
+    if not m.changed:
+        return [f"nothing to merge: {src} holds nothing this journal lacks"]
+    counts = ", ".join(part for part in (
+        m.added and f"{_count(len(m.added), 'record')} added",
+        m.updated and f"{_count(len(m.updated), 'record')} changed",
+        m.deleted and f"{_count(len(m.deleted), 'record')} deleted") if part) \
+        or "no record changed (only version stamps)"
+    head = (f"would merge {src} into {journal}: {counts} (--dry-run: nothing written)"
+            if dry_run else f"merged {src} into {journal}: {counts}")
+    lines = [head]
+    if m.conflicts:
+        lines.append(f"{_count(len(m.conflicts), 'record')} changed on both sides:")
+        for c in m.conflicts:
+            kept = ("kept " + c.kept + "'s version of " + c.kept_when + ", not "
+                    + ("the other copy's" if c.kept == "this journal" else "this journal's")
+                    + " of " + c.other_when) if c.kept != "both" else \
+                f"put together ({c.kept_when} and {c.other_when})"
+            lines.append(f"  {terminal_safe(c.label)}: {c.what}; {kept}")
+        lines.append(f"  the versions not kept are still in {src}"
+                     + ("" if dry_run else " and in the version of this journal kept "
+                        "before the merge (`acuplan restore`)"))
+    if report.now_breaking:
+        lines.append("sessions that now break a rule (logged history stays; see why):")
+        for s in report.now_breaking:
+            lines.append(f"  {s.date.isoformat()} session {terminal_safe(s.id)}:")
+            lines.extend(reason_lines(s.violations, indent="    - "))
+    if report.now_blocked:
+        lines.append("plans now blocked (move them: `acuplan plan` or the app's Plan):")
+        for p, reasons in report.now_blocked:
+            lines.append(f"  {p.date.isoformat()} plan {terminal_safe(p.id)}:")
+            lines.extend(reason_lines(reasons, indent="    - "))
+    return lines
+
+
+def reason_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
+    out = []
+    for r in reasons:
+        until = (f" (until {r.until.isoformat()})" if r.until else
+                 " (until resolved)" if r.rule.endswith("-hold") else "")
+        out.append(f"{indent}{r.rule}: {terminal_safe(r.message)}{until}")
+    return out
+
+
+__all__ = ["report_lines", "Copy", "Version", "Conflict", "Merged", "MergeReport",
+           "versions_of", "merge_versions", "merge_copies", "records_of", "rule_changes",
+           "holds_lifted", "THIS", "OTHER", "BOTH"]
