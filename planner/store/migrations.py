@@ -92,20 +92,10 @@ def _v1_to_v2(raw: Raw) -> Raw:
 
 
 def _v2_to_v3(raw: Raw) -> Raw:
-    """Every record gets a version stamp in the new `stamps` table (for `merge`): a base
-    stamp made from its content, so the same record reads the same on every machine."""
-    from planner.store.stamps import base_stamp, entry, key
-
-    out: Raw = {name: dict(table) for name, table in raw.items() if name != STAMPS}
-    stamps: dict[str, Any] = {}
-    for name, table in raw.items():
-        if name in SYSTEM_TABLES or not isinstance(table, dict):
-            continue
-        for doc in table.values():
-            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
-                k = key(name, doc["id"])
-                stamps[str(len(stamps) + 1)] = entry(k, base_stamp(doc))
-    out[STAMPS] = stamps
+    """Schema 3 keeps a version stamp for each record changed from now on, in a `stamps`
+    table (store/stamps.py, for `merge`). Records written before have none: their stamp
+    is made from their content when it is needed, so nothing is added to them here."""
+    out: Raw = {name: table for name, table in raw.items() if name != STAMPS}
     out[META] = {"1": {"schema_version": 3}}
     return out
 

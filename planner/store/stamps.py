@@ -5,7 +5,7 @@ on one side" from "changed on both", every write leaves the record a stamp in th
 journal's `stamps` table (kept beside the records, never inside them, so a record reads
 and exports as before):
 
-    {"id": "sessions/0a1b2c3d", "changed": STAMP, "earlier": [STAMP, ...], "deleted": false}
+    {"id": "sessions/0a1b2c3d", "changed": STAMP, "earlier": [STAMP, ...], "deleted": true}
 
 A stamp is the UTC time of the change to the microsecond and a suffix made from the
 change itself, so stamps sort by time and two different changes never share one.
@@ -14,8 +14,9 @@ latest ones), so a version whose stamp is in another's `earlier` is that one's a
 A deleted record keeps its entry with `deleted` set (a tombstone): a deletion is a
 version too.
 
-Records written before schema 3 get a base stamp made from their content, the same on
-every machine for the same content.
+A record written before schema 3 has no entry: its stamp is a base stamp made from its
+content, the same on every machine for the same content, and its first change grows
+from that.
 """
 
 from __future__ import annotations
@@ -80,13 +81,25 @@ def capped(stamps: Iterable[str]) -> list[str]:
 
 def entry(k: str, changed: str, earlier: Iterable[str] = (), deleted: bool = False
           ) -> dict[str, Any]:
-    return {"id": k, "changed": changed, "earlier": capped(earlier), "deleted": deleted}
+    """A stamps-table document; `earlier` and `deleted` only when they say something (a
+    journal holds one per record written since schema 3)."""
+    out: dict[str, Any] = {"id": k, "changed": changed}
+    grew_from = capped(earlier)
+    if grew_from:
+        out["earlier"] = grew_from
+    if deleted:
+        out["deleted"] = True
+    return out
 
 
 def next_entry(k: str, old: dict[str, Any] | None, now: datetime, doc: Any = None, *,
-               deleted: bool = False) -> dict[str, Any]:
-    """The entry of a record's new version `doc` (or its deletion), grown from `old`."""
+               deleted: bool = False, was: Any = None) -> dict[str, Any]:
+    """The entry of a record's new version `doc` (or its deletion), grown from `old`, or
+    when the record has no entry yet (written before schema 3) from `was`, its content
+    until now."""
     prev = changed_of(old)
+    if prev is None and was is not None:
+        prev = base_stamp(was)
     earlier = [*earlier_of(old), prev] if prev is not None else []
     content = "deleted" if deleted else canonical(doc)
     return entry(k, new_stamp(now, prev, f"{k}|{content}"), earlier, deleted)

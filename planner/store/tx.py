@@ -103,13 +103,14 @@ class Tx:
         new = {**old, **changes}
         if new != old:
             self._db.table(table).replace(doc_id, new)
-            self._stamp(table, id)
+            self._stamp(table, id, was=old)
 
     def delete(self, table: str, id: str) -> None:
         doc_id = self._doc_id(table, id)
+        was = self._raw_table(table)[str(doc_id)]
         self._db.table(table).remove(doc_ids=[doc_id])
         del self._index(table, own=True).ids[id]
-        self._stamp(table, id, deleted=True)
+        self._stamp(table, id, deleted=True, was=was)
 
     def set_single(self, table: str, doc: Doc) -> str:
         """Make `doc` the one document of `table` (replacing it whole); returns its id."""
@@ -121,7 +122,7 @@ class Tx:
         new = {"id": rid, **{k: v for k, v in doc.items() if k != "id"}}
         if new != current:
             self._db.table(table).replace(self._doc_id(table, rid), new)
-            self._stamp(table, rid)
+            self._stamp(table, rid, was=current)
         return rid
 
     def stamps(self) -> dict[str, Doc]:
@@ -166,8 +167,10 @@ class Tx:
 
     # internals
 
-    def _stamp(self, table: str, rid: str, *, deleted: bool = False) -> None:
-        """Give the record (or its deletion) a new version stamp. The stamps table is
+    def _stamp(self, table: str, rid: str, *, deleted: bool = False, was: Doc | None = None
+               ) -> None:
+        """Give the record (or its deletion) a new version stamp, grown from its last one
+        (or, for a record written before stamps, from `was`, its content). The stamps table is
         changed in place in this transaction's own copy (through TinyDB each change would
         rebuild the whole table, and it holds an entry for every record)."""
         k = stamps.key(table, rid)
@@ -182,7 +185,8 @@ class Tx:
             ix.next_doc_id = doc_id + 1
         old = own.get(str(doc_id))
         doc = None if deleted else self._raw_table(table)[str(self._doc_id(table, rid))]
-        own[str(doc_id)] = stamps.next_entry(k, old, self._now(), doc, deleted=deleted)
+        own[str(doc_id)] = stamps.next_entry(k, old, self._now(), doc, deleted=deleted,
+                                             was=was)
         self._storage.data[STAMPS] = own
         self._storage.dirty = True
 

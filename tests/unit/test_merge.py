@@ -278,19 +278,28 @@ def test_an_open_hold_here_is_never_lifted_by_a_merge(tmp_path):
 
 # ------------------------------------------------------------------ the migration
 
-def test_two_machines_migrating_the_same_v2_file_hold_the_same_versions():
-    v2 = {"sessions": {"1": {"id": "s1", "date": "2026-11-20", "minutes": 8,
-                             "outcome": "completed", "note": "", "logged": 1}},
-          "meta": {"1": {"schema_version": 2}}}
-    one, two = migrate(json.loads(json.dumps(v2)), 2), migrate(json.loads(json.dumps(v2)), 2)
-    assert one == two and one["meta"]["1"]["schema_version"] == 3
-    (entry,) = one["stamps"].values()
-    assert entry["id"] == "sessions/s1" and entry["changed"].startswith(stamps.BASE_TIME)
-    m = merge_copies(Copy({"sessions": list(one["sessions"].values())},
-                          {e["id"]: e for e in one["stamps"].values()}),
-                     Copy({"sessions": list(two["sessions"].values())},
-                          {e["id"]: e for e in two["stamps"].values()}))
-    assert not m.changed
+V2 = {"sessions": {"1": {"id": "s1", "date": "2026-11-20", "minutes": 8,
+                         "outcome": "completed", "note": "", "logged": 1}},
+      "meta": {"1": {"schema_version": 2}}}
+
+
+def test_a_v2_file_migrates_without_stamps_and_its_first_change_grows_from_its_content(
+        tmp_path):
+    """Both machines upgrade the same v2 file; one then edits the session: the other's
+    copy is that edit's ancestor, so the merge takes the edit with no conflict."""
+    migrated = migrate(json.loads(json.dumps(V2)), 2)
+    assert migrated["meta"]["1"]["schema_version"] == CURRENT_SCHEMA
+    assert "stamps" not in migrated and migrated["sessions"] == V2["sessions"]
+    for name in ("home.json", "laptop.json"):
+        (tmp_path / name).write_text(json.dumps(V2))
+    home, laptop = machine(tmp_path / "home.json"), machine(tmp_path / "laptop.json", 1)
+    assert not merge_copies(copy_of(home), copy_of(laptop)).changed
+    laptop.update("sessions", "s1", {"minutes": 6})
+    (entry,) = laptop.stamps().values()
+    assert entry["earlier"] == [stamps.base_stamp(V2["sessions"]["1"])]
+    for a, b in ((home, laptop), (laptop, home)):
+        m = merge_copies(copy_of(a), copy_of(b))
+        assert m.conflicts == () and [d["minutes"] for d in m.tables["sessions"]] == [6]
 
 
 def test_a_stamp_is_later_than_the_one_it_replaces_even_when_the_clock_went_back():
