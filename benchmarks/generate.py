@@ -180,10 +180,24 @@ def _skin(rid: str, day: date, kind: str, rng: random.Random, *, redness: int = 
 
 
 def raw_form(tables: Tables) -> dict[str, dict[str, Any]]:
-    """TinyDB's on-disk form (table -> "doc id" -> doc) with the meta table."""
-    from planner.store.migrations import CURRENT_SCHEMA, META
+    """TinyDB's on-disk form (table -> "doc id" -> doc) with the meta table, and a version
+    stamp for every record, as a journal begun under schema 3 holds (the largest file:
+    one migrated from schema 2 has stamps only for records changed since)."""
+    from datetime import UTC, datetime
+
+    from planner.store import stamps
+    from planner.store.migrations import CURRENT_SCHEMA, META, STAMPS
 
     raw = {name: {str(i): doc for i, doc in enumerate(docs, 1)} for name, docs in tables.items()}
+    entries = {}
+    for name, docs in tables.items():
+        for doc in docs:
+            day = doc.get("date") or doc.get("start") or "2026-01-01"
+            when = datetime.fromisoformat(f"{day}T20:00:00").replace(tzinfo=UTC)
+            k = stamps.key(name, doc["id"])
+            entries[str(len(entries) + 1)] = stamps.entry(
+                k, stamps.new_stamp(when, None, stamps.canonical(doc)))
+    raw[STAMPS] = entries
     raw[META] = {"1": {"schema_version": CURRENT_SCHEMA}}
     return raw
 

@@ -122,8 +122,8 @@ def is_deleted(e: dict[str, Any] | None) -> bool:
 
 
 def when(stamp: str) -> str:
-    """A stamp's time for people ("2026-12-04 15:55 UTC"), or "before stamps" for a
-    base stamp."""
+    """A stamp's time for people ("2026-12-04 15:55:07 UTC"), or "before version stamps"
+    for a base stamp."""
     if stamp.startswith(BASE_TIME[:4]):
         return "before version stamps"
-    return f"{stamp[:10]} {stamp[11:16]} UTC"
+    return f"{stamp[:10]} {stamp[11:19]} UTC"
