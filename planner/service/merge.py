@@ -114,25 +114,26 @@ class Merged(Value, frozen=True):
 # One copy's versions
 
 def versions_of(copy: Copy) -> dict[Key, Version]:
-    """Every record's version, tombstones included. A record without a stamp (a file
-    changed by hand) gets its base stamp; a stamp whose record is gone counts as a
+    """Every record's version, tombstones included, each entry rebuilt from what is
+    valid in it. A record without a stamp (written before schema 3, or the stamp is not
+    one acuplan writes) gets its base stamp; a stamp whose record is gone counts as a
     deletion."""
     out: dict[Key, Version] = {}
     for table, docs in copy.tables.items():
         for doc in docs[:1] if table in SINGLES else docs:
             k = stamps.key(table, doc["id"])
             e = copy.stamps.get(k)
-            if e is None or stamps.changed_of(e) is None:
-                e = stamps.entry(k, stamps.base_stamp(doc))
-            elif stamps.is_deleted(e):
-                e = {**e, "deleted": False}
+            changed = stamps.changed_of(e)
+            e = stamps.entry(k, changed, stamps.earlier_of(e)) if changed is not None \
+                else stamps.entry(k, stamps.base_stamp(doc))
             out[(table, "" if table in SINGLES else doc["id"])] = Version(dict(doc), e)
     for k, e in copy.stamps.items():
         table, rid = stamps.split_key(k)
-        if not rid or table in SINGLES or (table, rid) in out:
+        changed = stamps.changed_of(e)
+        if table not in TABLES or not rid or rid != terminal_safe(rid) or \
+                (table, rid) in out or changed is None:
             continue
-        if stamps.changed_of(e) is not None:
-            out[(table, rid)] = Version(None, {**e, "deleted": True})
+        out[(table, rid)] = Version(None, stamps.entry(k, changed, stamps.earlier_of(e), True))
     return out
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,16 +106,26 @@ def next_entry(k: str, old: dict[str, Any] | None, now: datetime, doc: Any = Non
     return entry(k, new_stamp(now, prev, f"{k}|{content}"), earlier, deleted)
 
 
+# What acuplan writes: a time (or the base time), a suffix, and one more suffix per merge
+# that put two versions together. Anything else in a file (a hand edit, another copy
+# made to look like one) is not a stamp: the record counts as unstamped.
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z~[0-9a-f]{8,12}(\+[0-9a-f]{8}){0,64}")
+
+
+def is_stamp(value: Any) -> bool:
+    return isinstance(value, str) and STAMP.fullmatch(value) is not None
+
+
 def changed_of(e: dict[str, Any] | None) -> str | None:
     value = e.get("changed") if isinstance(e, dict) else None
-    return value if isinstance(value, str) and value else None
+    return value if is_stamp(value) else None
 
 
 def earlier_of(e: dict[str, Any] | None) -> list[str]:
     value = e.get("earlier") if isinstance(e, dict) else None
     if not isinstance(value, list):
         return []
-    return [s for s in value if isinstance(s, str) and s]
+    return [s for s in value[:KEEP] if is_stamp(s)]
 
 
 def is_deleted(e: dict[str, Any] | None) -> bool:

@@ -268,13 +268,35 @@ def test_an_open_hold_here_is_never_lifted_by_a_merge(tmp_path):
     raw = json.loads((tmp_path / "home.json").read_text())
     k = stamps.key("skin", hold.id)
     (entry,) = [e for e in raw["stamps"].values() if e["id"] == k]
-    entry.update(earlier=[entry["changed"]], changed="2999-01-01T00:00:00.000000Z~ff",
+    entry.update(earlier=[entry["changed"]], changed="2999-01-01T00:00:00.000000Z~ffffffff",
                  deleted=True)
     raw["skin"] = {}
     before = (tmp_path / "home.json").read_bytes()
     with pytest.raises(Refused, match="resolve"):
         p.merge_copy(json.dumps(raw).encode(), "forged.json")
     assert (tmp_path / "home.json").read_bytes() == before
+
+
+def test_stamps_that_acuplan_would_not_write_are_ignored_not_copied(pair, tmp_path):
+    """A hand-made copy whose stamps hold escape sequences, or are not stamps at all: its
+    records count as unstamped, and none of that text reaches this journal or a report."""
+    home, laptop = pair
+    laptop.update("sessions", "s1", {"minutes": 6})
+    raw = json.loads((tmp_path / "laptop.json").read_text())
+    for e in raw["stamps"].values():
+        e["changed"] = "\x1b]52;c;aGk=\x07" + e["changed"]
+    raw["stamps"]["99"] = {"id": "sessions/\x1b[2J", "changed": "2026-12-01T10:00:00.000000Z~"
+                           "0000000a", "deleted": True}
+    theirs = Copy({t: list(d.values()) for t, d in raw.items() if t not in ("meta", "stamps")},
+                  {e["id"]: e for e in raw["stamps"].values()})
+    m = merge_copies(copy_of(home), theirs)
+    text = json.dumps(m.stamps) + json.dumps([repr(c) for c in m.conflicts])
+    assert "\x1b" not in text and "\\u001b" not in text
+    # their session now reads as unstamped, older than any stamped change: this one's kept,
+    # and theirs listed
+    assert [d["minutes"] for d in m.tables["sessions"]] == [8]
+    (c,) = m.conflicts
+    assert (c.record_id, c.kept, c.other_when) == ("s1", THIS, "before version stamps")
 
 
 # ------------------------------------------------------------------ the migration
