@@ -7,7 +7,6 @@ it, so no other command pays for it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -21,9 +20,9 @@ from planner.service.planner import MAX_LOG_MINUTES, BadInput
 
 
 def _library(user_dir: Path):
-    """The shipped and user routines; read here, not through the journal's Planner, so
-    that listing them needs neither a journal path that works nor today's date."""
-    from planner.library import load_library
+    """The shipped and user routines; read without the journal's Planner, so that
+    listing them needs neither a journal path that works nor today's date."""
+    from planner.service.routine_files import load_library
 
     return load_library(user_dir)
 
@@ -155,18 +154,9 @@ def routines_validate(file: str, as_json: bool) -> None:
     Exit 0 when it is valid, 2 with every problem as "file: field: message".
     A FIFO, a device, a directory or a file over 1 MiB is refused unread.
     """
-    from planner.library import LibraryIssue, load_points
-    from planner.library.loader import NotARoutineFile, read_routine_bytes, validate_bytes
+    from planner.service.routine_files import check_file, load_points
 
-    try:
-        data = read_routine_bytes(file)
-    except NotARoutineFile as e:
-        raise BadInput(f"{out.one_line(file)} is not a routine file: {e}") from None
-    except (OSError, ValueError) as e:
-        reason = getattr(e, "strerror", None) or str(e)
-        routine, issues = None, [LibraryIssue(file, "file", f"cannot read it: {reason}")]
-    else:
-        routine, issues = validate_bytes(data, file, load_points())
+    routine, issues = check_file(file)
     valid = routine is not None and not issues
     if as_json:
         out.dump_json({
@@ -217,12 +207,12 @@ def routines_build(env: Env, concerns: tuple[str, ...], techniques: tuple[str, .
     lib = env.planner.library()
     saved = replaced = None
     if save and result.routine is not None:
-        from planner.library import save_user_routine
+        from planner.service.routine_files import save_routine
 
         replaced = _routine_in_the_way(env.user_routines_dir, result.routine.id, replace)
         try:
-            saved = save_user_routine(result.routine, env.user_routines_dir,
-                                      replaced.name if replaced is not None else None)
+            saved = save_routine(result.routine, env.user_routines_dir,
+                                 replaced.name if replaced is not None else None)
         except ValueError as e:
             raise BadInput(f"cannot save the routine: {e}") from None
         except OSError as e:
@@ -268,21 +258,17 @@ def _routine_in_the_way(user_dir: Path, routine_id: str, replace: bool) -> Path 
     Without `replace` that is refused: the user's routine with this id would be
     lost, or would keep hiding the new one.
     """
-    from planner.library.loader import user_routine_files
+    from planner.service.routine_files import file_holding
 
-    holder = user_routine_files(user_dir).get(routine_id)
+    holder, holds_it = file_holding(user_dir, routine_id)
     if holder is not None and not replace:
-        raise BadInput(f"you already have a routine with id {routine_id!r} "
-                       f"({out.one_line(holder)}); add --replace to overwrite it, or pick "
+        if holds_it:
+            raise BadInput(f"you already have a routine with id {routine_id!r} "
+                           f"({out.one_line(holder)}); add --replace to overwrite it, or "
+                           "pick another --name")
+        raise BadInput(f"{out.one_line(holder)} already exists, so routine {routine_id!r} "
+                       "cannot be saved there; add --replace to overwrite it, or pick "
                        "another --name")
-    named = user_dir / f"{routine_id}.toml"
-    if holder is None and os.path.lexists(named):
-        # a file by that name that does not load (or holds another id): still the user's
-        if not replace:
-            raise BadInput(f"{out.one_line(named)} already exists, so routine {routine_id!r} "
-                           "cannot be saved there; add --replace to overwrite it, or pick "
-                           "another --name")
-        holder = named
     return holder
 
 

@@ -501,14 +501,14 @@ class BuilderScreen(Writes, ShowsJournal, AppScreen[str | None]):
             err.show("nothing to save: no safe steps for this choice")
             return
         routine = result.routine
-        from planner.library.loader import user_routine_files
+        from planner.service.routine_files import file_holding
 
         folder = self.app.planner.user_routines_dir
         # the file that holds this id may have another name: saving beside it would leave
         # the new routine shadowed, so the question names it and the save replaces it
-        holder = user_routine_files(folder).get(routine.id)
+        holder, _holds_it = file_holding(folder, routine.id)
         target = holder or folder / f"{routine.id}.toml"
-        if holder is not None or target.exists():
+        if holder is not None:
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     self._write(routine, target.name)
@@ -522,7 +522,7 @@ class BuilderScreen(Writes, ShowsJournal, AppScreen[str | None]):
 
     def _write(self, routine: Routine, file_name: str | None = None) -> None:
         """Save the routine as a user routine file (in a write worker)."""
-        from planner.library import save_user_routine
+        from planner.service.routine_files import save_routine
 
         folder = self.app.planner.user_routines_dir
         err = self.query_one("#err-name", FieldError)
@@ -536,5 +536,5 @@ class BuilderScreen(Writes, ShowsJournal, AppScreen[str | None]):
         def failed(exc: BaseException) -> None:
             err.show(f"not saved: {exc}")
 
-        self.write(lambda _planner: save_user_routine(routine, folder, file_name), saved,
+        self.write(lambda _planner: save_routine(routine, folder, file_name), saved,
                    failed, expected=(ValueError, OSError))
