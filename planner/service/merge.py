@@ -386,6 +386,15 @@ def _count(n: int, one: str) -> str:
     return f"{n} {one if n == 1 else one + 's'}"
 
 
+def counts_text(m: Merged) -> str:
+    """ "2 records added, 1 record changed" (or that only version stamps change)."""
+    return ", ".join(part for part in (
+        m.added and f"{_count(len(m.added), 'record')} added",
+        m.updated and f"{_count(len(m.updated), 'record')} changed",
+        m.deleted and f"{_count(len(m.deleted), 'record')} deleted") if part) \
+        or "no record changed (only version stamps)"
+
+
 def report_lines(report: MergeReport, journal: str, dry_run: bool) -> list[str]:
     """The merge's report in sentences, for the command line and the app (user text in
     it is made terminal-safe here)."""
@@ -393,11 +402,7 @@ def report_lines(report: MergeReport, journal: str, dry_run: bool) -> list[str]:
     src = terminal_safe(report.source)
     if not m.changed:
         return [f"nothing to merge: {src} holds nothing this journal lacks"]
-    counts = ", ".join(part for part in (
-        m.added and f"{_count(len(m.added), 'record')} added",
-        m.updated and f"{_count(len(m.updated), 'record')} changed",
-        m.deleted and f"{_count(len(m.deleted), 'record')} deleted") if part) \
-        or "no record changed (only version stamps)"
+    counts = counts_text(m)
     head = (f"would merge {src} into {journal}: {counts} (--dry-run: nothing written)"
             if dry_run else f"merged {src} into {journal}: {counts}")
     lines = [head]
@@ -434,6 +439,6 @@ def reason_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
     return out
 
 
-__all__ = ["report_lines", "Copy", "Version", "Conflict", "Merged", "MergeReport",
+__all__ = ["report_lines", "counts_text", "Copy", "Version", "Conflict", "Merged", "MergeReport",
            "versions_of", "merge_versions", "merge_copies", "records_of", "rule_changes",
            "holds_lifted", "THIS", "OTHER", "BOTH"]

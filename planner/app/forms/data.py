@@ -1,4 +1,4 @@
-"""Data in and out, in the app: export, import, restore a kept version, back up.
+"""Data in and out, in the app: export, import, restore a kept version, back up, merge.
 
 Each is a palette command ("Data: export the journal", …; planner/app/commands.py) and a
 row of Help; backup also has a key (B). Every write runs in a write worker (writes.py):
@@ -14,9 +14,14 @@ row of Help; backup also has a key (B). Every write runs in a write worker (writ
   confirmation (the current file is moved aside, never deleted).
 - Backup: no questions, a JSON export with the user's routines into
   <journal folder>/backups/acuplan-<YYYY-MM-DD-HHMM>.json.
+- Merge: another copy of this journal (a second computer's file, a sync tool's conflict
+  copy) folded into it, as `acuplan merge OTHER.json` does (SPEC §10): a dry run first,
+  whose report the dialog shows; a confirmation naming the counts and the conflicts; then
+  the merge, and its report. The other file is only read; the screens reload on the
+  write (JournalChanged).
 
 The helpers that are not about the screen (`same_file_family`, `export_text`,
-`read_import`, `backup_path`) take no widget and could serve the CLI too.
+`read_import`, `read_copy`, `backup_path`) take no widget and could serve the CLI too.
 """
 
 from __future__ import annotations
@@ -36,10 +41,13 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from planner.app.base import AppModalScreen
-from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError
+from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, MessageScreen
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.app.writes import EXPECTED, Writes
+from planner.service.merge import BOTH, OTHER, THIS, report_lines
+from planner.service.merge import counts_text as merged_counts
 from planner.service.planner import BadInput
+from planner.service.text import terminal_safe
 from planner.store.errors import StoreError
 from planner.store.layout import in_journal_family
 
@@ -63,6 +71,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
      "an earlier state of the journal; the current file is moved aside, never deleted"),
     ("backup", "Data: back up the journal",
      f"{BACKUP_KEY_DISPLAY} · a JSON export into backups/ beside the journal, no questions"),
+    ("merge", "Data: merge another copy",
+     "fold another copy of this journal (a second computer's file, a sync tool's conflict "
+     "copy) into this one; the other file is only read"),
 )
 # While the first run is open the journal is still empty: what can fill it.
 FIRST_RUN_COMMANDS = frozenset({"import", "restore"})
@@ -74,6 +85,9 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("ctrl+p restore", "put a kept version of the journal back (the current file is "
                        "moved aside, never deleted)"),
     (f"{BACKUP_KEY_DISPLAY} (shift+b)", "back up the journal now into backups/ beside it"),
+    ("ctrl+p merge", "merge another copy of the journal into this one (a second "
+                     "computer's file, a sync tool's conflict copy); the other file is "
+                     "only read"),
 )
 
 
@@ -178,6 +192,23 @@ def read_import(path: Path) -> str:
                        "export", field="path") from None
 
 
+def read_copy(path: Path, journal: Path) -> bytes:
+    """The bytes of another copy of the journal to merge (a plain file of at most 64 MiB,
+    not the journal itself), as `acuplan merge` reads it; BadInput saying what is wrong."""
+    from planner.store.bounded import NotAPlainFile, read_bounded
+
+    try:
+        if os.path.exists(path) and os.path.exists(journal) and \
+                os.path.samefile(path, journal):
+            raise BadInput(f"{shown(path)} is this journal itself; give the other copy",
+                           field="path")
+        return read_bounded(path, IMPORT_LIMIT, "a journal copy")
+    except NotAPlainFile as e:
+        raise BadInput(f"{shown(path)} cannot be merged: {e}", field="path") from None
+    except OSError as e:
+        raise BadInput(f"cannot read {shown(path)}: {e.strerror or e}", field="path") from None
+
+
 def counts_text(counts: dict[str, int]) -> str:
     shown_counts = {k: v for k, v in sorted(counts.items()) if v}
     if not shown_counts:
@@ -243,6 +274,8 @@ def run(app: AcuplanApp, name: str,
         app.push_screen(BackupScreen())
     elif name == "export":
         app.push_screen(ExportScreen())
+    elif name == "merge":  # the screens reload on the write itself (JournalChanged)
+        app.push_screen(MergeScreen())
     else:
         def done(result: Any) -> None:
             app.reload_library()  # an import may bring routines of the user's own
@@ -439,6 +472,215 @@ class ImportScreen(SubmitForm):
         self.dismiss(True)
 
 
+# ---------------------------------------------------------------- merge
+
+MERGE_HINT = ("Fold another copy of this journal (a second computer's file, a sync tool's "
+              "conflict copy) into this one. The other file is only read.")
+CONFIRM_CONFLICTS = 3  # conflicts named in the question; the dialog behind lists them all
+KEPT_WORDS = {THIS: "this journal's version kept", OTHER: "the other copy's version kept",
+              BOTH: "both put together"}
+
+
+def merge_counts(report) -> str:
+    """ "2 records added, 1 record changed" (or that only version stamps change)."""
+    return merged_counts(report.merged)
+
+
+def dry_run_lines(report, journal: str) -> list[str]:
+    """What a merge would do, in the report's sentences, headed for the dialog (the
+    command line's head names its --dry-run flag)."""
+    lines = report_lines(report, journal, True)
+    if not report.merged.changed:
+        return lines
+    return [f"Would merge: {merge_counts(report)} (nothing written yet).", *lines[1:]]
+
+
+def report_statics(lines: list[str]) -> list[Static]:
+    """The report's lines, one Static each: an indented line keeps its indent when it
+    wraps; a sentence after the first is marked -head (the report screen sets it off)."""
+    out = []
+    for i, line in enumerate(lines):
+        text = line.lstrip(" ")
+        indent = len(line) - len(text)
+        static = Static(Content(text), classes="merge-line" + (
+            " -head" if i and not indent else ""))
+        static.styles.padding = (0, 0, 0, indent)
+        out.append(static)
+    return out
+
+
+def merge_question(report, source: str) -> tuple[str, str]:
+    """The confirmation's question and detail: the counts, the conflicts (the first few)
+    and what the rules would then say."""
+    m = report.merged
+    detail = [merge_counts(report) + "."]
+    if m.conflicts:
+        detail.append(f"{plural(len(m.conflicts), 'record')} changed on both sides (the "
+                      "version not kept stays in the other file):")
+        for c in m.conflicts[:CONFIRM_CONFLICTS]:
+            detail.append(f"  {terminal_safe(c.label)}: "
+                          f"{KEPT_WORDS.get(c.kept, c.kept)}")
+        if len(m.conflicts) > CONFIRM_CONFLICTS:
+            detail.append(f"  and {len(m.conflicts) - CONFIRM_CONFLICTS} more, listed in "
+                          "the Merge dialog")
+    if report.now_breaking:
+        detail.append(f"{plural(len(report.now_breaking), 'session')} would then break a "
+                      "rule (logged history stays).")
+    if report.now_blocked:
+        n = len(report.now_blocked)
+        detail.append(f"{plural(n, 'plan')} would then be blocked by a rule (move "
+                      f"{'it' if n == 1 else 'them'} in Plan).")
+    detail.append(f"{source} is only read; this journal as it is now is kept as a version "
+                  "(Data: restore a kept version).")
+    return f"Merge {Path(source).name} into this journal?", "\n".join(detail)
+
+
+class MergeReportScreen(MessageScreen):
+    """The merge's report, a line each (`paragraphs`); the keys scroll it when it does
+    not fit."""
+
+    DEFAULT_CSS = """
+    MergeReportScreen .merge-line { height: auto; }
+    MergeReportScreen .merge-line.-head { margin: 1 0 0 0; }
+    MergeReportScreen .rec-message-body { margin: 1 0 0 0; max-height: 14;
+                                          scrollbar-size-vertical: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=f"rec-dialog rec-message -{self.tone}"):
+            yield Static(Content(self.title_text), classes="rec-dialog-title",
+                         id="message-title")
+            with VerticalScroll(classes="rec-message-body"):
+                yield from report_statics(self.paragraphs)
+            with Horizontal(classes="rec-buttons"):
+                yield Button("OK (enter)", variant="primary", id="message-ok", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        body = self.query_one(".rec-message-body", VerticalScroll)
+
+        def fits() -> None:
+            if body.max_scroll_y > 0:
+                body.focus()
+
+        self.call_after_refresh(fits)
+
+
+class MergeScreen(SubmitForm):
+    """Merge another copy of the journal into it: a dry run shows what it would do, a
+    confirmation, then the merge and its report."""
+
+    SAVE_LABEL = "Merge"
+    FOCUS_FIRST_ERROR = True
+
+    DEFAULT_CSS = """
+    #merge-form .rec-form-body { max-height: 17; }
+    #merge-report { height: auto; padding: 0 0 0 1; }
+    #merge-report .merge-line { height: auto; }
+    #merge-report .merge-line.-first { margin: 1 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = "Reading…"
+        self.report_lines: list[str] = []  # what the dialog shows of the last dry run
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="rec-dialog rec-form rec-small", id="merge-form"):
+            yield Static("Merge another copy of the journal", classes="rec-dialog-title")
+            with VerticalScroll(classes="rec-form-body"):
+                yield Static(Content("Into " + shown(self.app.planner.journal.path)),
+                             classes="rec-hint", id="merge-into")
+                yield form_row("Other copy", Input("", id="f-path", compact=True,
+                                                   placeholder="~/journal-laptop.json"))
+                yield FieldError(id="err-path")
+                yield Static(MERGE_HINT, classes="rec-hint", id="merge-hint", markup=False)
+                yield FieldError(id="err-form")
+                yield Vertical(id="merge-report")
+            yield self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-path", Input).focus()
+
+    def _show_report(self, lines: list[str]) -> None:
+        self.report_lines = lines
+        box = self.query_one("#merge-report", Vertical)
+        box.remove_children()
+        statics = report_statics(lines)
+        if statics:
+            statics[0].add_class("-first")
+            box.mount_all(statics)
+
+    def show_saving(self, saving: bool) -> None:
+        super().show_saving(saving)
+        if saving:
+            for button in self.query("#save").results(Button):
+                button.label = self._busy
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        self._show_report([])
+        raw = self.query_one("#f-path", Input).value.strip()
+        if not raw:
+            return {}, {"path": "give the other copy's file, e.g. ~/journal-laptop.json"}
+        return {"path": Path(raw).expanduser().absolute()}, {}
+
+    def save(self, planner, values: dict[str, Any]) -> Any:
+        """The dry run (in the write worker): the other file's bytes, read once, and what
+        merging them would do."""
+        payload = read_copy(values["path"], Path(planner.journal.path))
+        return payload, self._merge(planner, payload, values, dry_run=True)
+
+    @staticmethod
+    def _merge(planner, payload: bytes, values: dict[str, Any], *, dry_run: bool) -> Any:
+        from planner.store.errors import CopyUnusable
+
+        try:
+            return planner.merge_copy(payload, shown(values["path"]), dry_run=dry_run)
+        except CopyUnusable as e:  # the other file: said beside it; nothing was written
+            raise BadInput(one_line(e), field="path") from None
+
+    def saved(self, result: Any, values: dict[str, Any]) -> None:
+        payload, report = result
+        journal = shown(self.app.planner.journal.path)
+        self._show_report(dry_run_lines(report, journal))
+        if not report.merged.changed:  # nothing to ask
+            return
+        question, detail = merge_question(report, shown(values["path"]))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._busy = "Merging…"
+                self.write(lambda planner: self._merge(planner, payload, values,
+                                                       dry_run=False),
+                           self._merged, self.refused)
+            else:
+                self._scroll_if_long()
+
+        self.app.push_screen(ConfirmScreen(question, detail, yes_label="Merge"), answered)
+
+    def _scroll_if_long(self) -> None:
+        body = self.query_one(".rec-form-body", VerticalScroll)
+        if body.max_scroll_y > 0:
+            body.focus()
+
+    def _merged(self, report) -> None:
+        self._busy = "Reading…"
+        lines = report_lines(report, shown(self.app.planner.journal.path), False)
+        if not report.written:  # merged by someone else meanwhile: nothing left to do
+            self._show_report(lines)
+            return
+        if len(lines) == 1:  # the counts only: said in a notice
+            self.app.notify(lines[0], title="Merge", timeout=10, markup=False)
+            self.dismiss(True)
+            return
+        tone = "warning" if report.now_breaking or report.now_blocked else "info"
+        self.tell_and_close(MergeReportScreen("Merged", lines, tone), True)
+
+    def refused(self, exc: BaseException) -> None:
+        super().refused(exc)
+        self._busy = "Reading…"
+
+
 # ---------------------------------------------------------------- restore
 
 
@@ -610,5 +852,6 @@ class BackupScreen(Writes, AppModalScreen[None]):
 
 
 __all__ = ["COMMANDS", "HELP_ROWS", "BACKUP_KEY", "ExportScreen", "ImportScreen",
-           "RestoreScreen", "BackupScreen", "available", "run", "backup",
-           "same_file_family", "export_text", "read_import", "backup_path", "make_backup"]
+           "RestoreScreen", "BackupScreen", "MergeScreen", "MergeReportScreen", "available",
+           "run", "backup", "same_file_family", "export_text", "read_import", "read_copy",
+           "backup_path", "make_backup"]
