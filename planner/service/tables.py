@@ -108,7 +108,8 @@ class JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     profile: dict[str, _ProfileDoc] = {}
     settings: dict[str, _SettingsDoc] = {}
     meta: dict[str, _Meta] = {}
-    stamps: msgspec.Raw | None = None  # version stamps, for merge only: not decoded here
+    # version stamps, for merge only: skipped here, not decoded (a Raw cannot be optional)
+    stamps: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"{}"))
 
 
 _decoder: msgspec.json.Decoder[JournalFile] | None = None
