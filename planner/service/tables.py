@@ -94,6 +94,10 @@ class _SettingsDoc(Settings, frozen=True, kw_only=True):
     id: Id
 
 
+class _StampDoc(msgspec.Struct):
+    id: Id
+
+
 class JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     """The journal file as TinyDB writes it: table -> document id -> record. A table
     this version does not know is refused here (the careful path checks and keeps it)."""
@@ -108,8 +112,9 @@ class JournalFile(msgspec.Struct, forbid_unknown_fields=True):
     profile: dict[str, _ProfileDoc] = {}
     settings: dict[str, _SettingsDoc] = {}
     meta: dict[str, _Meta] = {}
-    # version stamps, for merge only: skipped here, not decoded (a Raw cannot be optional)
-    stamps: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"{}"))
+    # version stamps, for merge only: checked for the shape every table has (the store
+    # refuses a file without it), their content left to merge
+    stamps: dict[str, _StampDoc] = {}
 
 
 _decoder: msgspec.json.Decoder[JournalFile] | None = None
@@ -135,7 +140,7 @@ def _decode(payload: bytes) -> JournalFile | None:
     meta = f.meta
     if len(meta) != 1 or next(iter(meta.values())).schema_version != CURRENT_SCHEMA:
         return None  # an older file is migrated on the careful path
-    for table in (*TABLES, *SINGLES):
+    for table in (*TABLES, *SINGLES, "stamps"):
         docs = getattr(f, table)
         if not docs:
             continue
