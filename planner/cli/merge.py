@@ -40,7 +40,7 @@ def read_copy(file: str, journal: Path) -> bytes:
 @pass_env
 def merge(env: Env, other: str, dry_run: bool, as_json: bool) -> None:
     """Fold another copy of this journal into it (a second machine's file, a sync tool's
-    conflict copy), by record id.
+    conflict copy, or a JSON export), by record id.
 
     A record changed on one side takes that change; changed on both, the later change
     wins and the other is listed (a record deleted on one side and changed on the other

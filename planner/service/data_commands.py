@@ -17,29 +17,44 @@ from planner.service.tables import BadRecord, state_from
 
 
 def _other_copy(payload: bytes, source: str, today: date):
-    """Another copy of the journal as `merge` takes it, checked as reading a journal
-    checks it; CopyUnusable (exit 4) naming `source` when it cannot be used."""
+    """Another copy of the journal as `merge` takes it: a journal file, or a JSON export
+    (`acuplan export`; it has no version stamps, so each of its records counts as
+    written before them), checked as reading a journal checks it; CopyUnusable (exit 4)
+    naming `source` when it cannot be used."""
     from planner.service.merge import Copy
-    from planner.store.errors import CopyUnusable
+    from planner.store import codec
+    from planner.store.errors import CopyUnusable, ImportRefused
+    from planner.store.exchange import parse_export
     from planner.store.migrations import CURRENT_SCHEMA, STAMPS, SYSTEM_TABLES
     from planner.store.reader import BadJournal, TooNew, parse
 
+    versions: dict[str, dict] = {}
     try:
-        raw, _schema = parse(payload)
-    except TooNew as e:
-        raise CopyUnusable(source, f"it uses schema version {e.found} but this acuplan "
-                                   f"only knows up to {CURRENT_SCHEMA} (upgrade acuplan "
-                                   "first)") from None
-    except BadJournal as e:
-        raise CopyUnusable(source, e.reason) from None
-    tables = {n: list(t.values()) for n, t in raw.items() if n not in SYSTEM_TABLES}
+        doc = codec.decode(payload) if payload.strip() else None
+    except (ValueError, RecursionError):
+        doc = None  # the journal reader below says what is wrong
+    if isinstance(doc, dict) and "acuplan_export" in doc:
+        try:
+            tables = parse_export(payload.decode("utf-8").removeprefix("\ufeff"))
+        except (ImportRefused, UnicodeDecodeError) as e:
+            raise CopyUnusable(source, str(e)) from None
+    else:
+        try:
+            raw, _schema = parse(payload)
+        except TooNew as e:
+            raise CopyUnusable(source, f"it uses schema version {e.found} but this acuplan "
+                                       f"only knows up to {CURRENT_SCHEMA} (upgrade acuplan "
+                                       "first)") from None
+        except BadJournal as e:
+            raise CopyUnusable(source, e.reason) from None
+        tables = {n: list(t.values()) for n, t in raw.items() if n not in SYSTEM_TABLES}
+        versions = {d["id"]: d for d in (raw.get(STAMPS) or {}).values()
+                    if isinstance(d.get("id"), str)}
     try:
         st = state_from(lambda t: tables.get(t, []))
         Engine(st.history, st.settings, today)
     except BadRecord as e:
         raise CopyUnusable(source, f"{e} (changed by hand?)") from None
-    versions = {d["id"]: d for d in (raw.get(STAMPS) or {}).values()
-                if isinstance(d.get("id"), str)}
     return Copy(tables, versions)
 
 

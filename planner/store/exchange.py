@@ -187,7 +187,8 @@ def import_tables(journal: Journal, tables: dict[str, list[dict[str, Any]]]) -> 
     with journal.transaction() as tx:
         if not tx.is_empty(ignore=REPLACED_BY_IMPORT):
             raise ImportRefused(f"{journal.path} already holds records; import only into an "
-                                f"empty journal (use --db with a new file)")
+                                "empty journal (use --db with a new file), or fold the "
+                                "export into this one with `acuplan merge FILE`")
         tx.replace_all(tables)
     return {n: len(d) for n, d in tables.items()}
 

@@ -88,3 +88,25 @@ def test_merge_refuses_bad_files_in_one_line_and_writes_nothing(acu, tmp_path):
         acu.no_traceback(r)
         assert len(r.err_lines) == 1 and words in r.err_lines[0], r.stderr
         assert acu.raw() == before
+
+
+def test_an_export_refused_by_import_can_be_merged_in(acu, tmp_path):
+    """An export has no version stamps: its records count as written before them, so a
+    record both hold the same is one record, and one only the export holds is added."""
+    acu.ok("log", "session", "--date", "2026-11-10", "--minutes", "8")
+    export = tmp_path / "export.json"
+    export.write_text(acu.ok("export").stdout)
+    laptop = tmp_path / "laptop.json"
+    acu.ok("import", str(export), db=laptop)
+    acu.ok("log", "product", "retinoid", "--date", "2026-11-20", db=laptop)
+    export.write_text(acu.ok("export", db=laptop).stdout)
+    refused = acu("import", str(export))
+    acu.bad(refused, "already holds records", "acuplan merge")
+    data = acu.ok_json("merge", str(export))
+    assert [a["table"] for a in data["added"]] == ["products"] and data["conflicts"] == []
+    assert acu.ok("merge", str(export)).stdout.startswith("nothing to merge")
+    bad = tmp_path / "bad-export.json"
+    bad.write_text('{"acuplan_export": 1, "schema_version": 1, "tables": 3}')
+    before = acu.raw()
+    r = acu("merge", str(bad))
+    assert r.exit_code == 4 and "bad-export.json" in r.stderr and acu.raw() == before

@@ -452,7 +452,8 @@ class ImportScreen(SubmitForm):
         held = {k: len(v) for k, v in planner.journal.snapshot().items() if v}
         if held:  # the service refuses too; this says what is there and what to do
             raise BadInput(f"this journal already holds records ({counts_text(held)}); "
-                           "nothing was imported")
+                           "nothing was imported (Data: merge another copy folds an "
+                           "export into it)")
         from planner.store.errors import ImportRefused
 
         try:
