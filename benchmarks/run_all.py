@@ -22,6 +22,7 @@ import bench_app  # noqa: E402
 import bench_cli  # noqa: E402
 import bench_domain  # noqa: E402
 import bench_lock  # noqa: E402
+import bench_merge  # noqa: E402
 from common import filesystem_of, load_generator, workdir  # noqa: E402
 
 COMMANDS = {
@@ -32,12 +33,14 @@ COMMANDS = {
     "plan calendar, 42 day checks": "python benchmarks/bench_domain.py --years Y",
     "streak computation": "python benchmarks/bench_domain.py --years Y",
     "next writer in after kill -9 of the lock holder": "python benchmarks/bench_lock.py",
+    "acuplan merge": "python benchmarks/bench_merge.py --years Y",
 }
 FLOORS = {
     "app start to first frame of Today": "a minimal Textual app",
     "acuplan status": "`python -c \"import tinydb, json\"` + reading the file",
     "one write in process": "json.dumps + atomic write with fsync",
     "acuplan log (whole process)": "status floor + write floor",
+    "acuplan merge": "json reading both copies and writing one atomically",
 }
 GOALS = COMMANDS  # the families; each row carries its own goal (issue 10's figures)
 
@@ -78,6 +81,7 @@ def main() -> int:
         if not a.skip_app:
             rows += bench_app.rows(y, a.rounds)
         rows += bench_cli.rows(y, a.rounds) + bench_domain.rows(y, a.rounds)
+        rows += bench_merge.rows(y, a.rounds)
         if y == 10 or len(sizes) == 1:
             rows += bench_lock.rows(y, a.rounds)
         for r in rows:

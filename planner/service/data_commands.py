@@ -5,7 +5,6 @@ the commands would check it; none may lift an open hold.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from planner.domain.models import Profile, Settings, from_doc, to_doc
@@ -16,7 +15,7 @@ from planner.service.routine_use import RoutineQueries
 from planner.service.tables import BadRecord, state_from
 
 
-def _other_copy(payload: bytes, source: str, today: date):
+def _other_copy(payload: bytes, source: str):
     """Another copy of the journal as `merge` takes it: a journal file, or a JSON export
     (`acuplan export`; it has no version stamps, so each of its records counts as
     written before them), checked as reading a journal checks it; CopyUnusable (exit 4)
@@ -51,8 +50,7 @@ def _other_copy(payload: bytes, source: str, today: date):
         versions = {d["id"]: d for d in (raw.get(STAMPS) or {}).values()
                     if isinstance(d.get("id"), str)}
     try:
-        st = state_from(lambda t: tables.get(t, []))
-        Engine(st.history, st.settings, today)
+        state_from(lambda t: tables.get(t, []))
     except BadRecord as e:
         raise CopyUnusable(source, f"{e} (changed by hand?)") from None
     return Copy(tables, versions)
@@ -199,7 +197,7 @@ class DataCommands(RoutineQueries):
             rule_changes,
         )
 
-        theirs = _other_copy(payload, source, self.today)
+        theirs = _other_copy(payload, source)
         with self._change(lifts_holds=True) as w:
             ours = Copy({t: w.tx.all(t) for t in w.tx.tables()}, w.tx.stamps())
             merged = merge_copies(ours, theirs)

@@ -64,22 +64,25 @@ class Copy(Value, frozen=True):
 
 
 class Version(Value, frozen=True):
-    """One side's version of a record: its document (None: deleted) and stamp entry."""
+    """One side's version of a record: its document (None: deleted), its stamp entry,
+    and (worked out once, as `version` does) its stamp and the stamps it grew from.
+    Two versions hold the same content when their documents are equal (dict equality:
+    key order aside)."""
 
     doc: Doc | None
     entry: Doc
-
-    @property
-    def changed(self) -> str:
-        return stamps.changed_of(self.entry) or ""
-
-    @property
-    def lineage(self) -> frozenset[str]:
-        return frozenset(stamps.earlier_of(self.entry))
+    changed: str
+    lineage: frozenset[str]
 
     @property
     def content(self) -> str:
+        """The content as one text, to order two versions with the same stamp."""
         return "deleted" if self.doc is None else stamps.canonical(self.doc)
+
+
+def version(doc: Doc | None, entry: Doc) -> Version:
+    return Version(doc, entry, stamps.changed_of(entry) or "",
+                   frozenset(stamps.earlier_of(entry)))
 
 
 class Conflict(Value, frozen=True):
@@ -124,17 +127,30 @@ def versions_of(copy: Copy) -> dict[Key, Version]:
             k = stamps.key(table, doc["id"])
             e = copy.stamps.get(k)
             changed = stamps.changed_of(e)
-            e = stamps.entry(k, changed, stamps.earlier_of(e)) if changed is not None \
-                else stamps.entry(k, stamps.base_stamp(doc))
-            out[(table, "" if table in SINGLES else doc["id"])] = Version(dict(doc), e)
+            earlier = stamps.earlier_of(e) if changed is not None else []
+            if changed is None:
+                changed = stamps.base_stamp(doc)
+            out[(table, "" if table in SINGLES else doc["id"])] = _version(
+                dict(doc), k, changed, earlier, False)
     for k, e in copy.stamps.items():
         table, rid = stamps.split_key(k)
         changed = stamps.changed_of(e)
         if table not in TABLES or not rid or rid != terminal_safe(rid) or \
                 (table, rid) in out or changed is None:
             continue
-        out[(table, rid)] = Version(None, stamps.entry(k, changed, stamps.earlier_of(e), True))
+        out[(table, rid)] = _version(None, k, changed, stamps.earlier_of(e), True)
     return out
+
+
+def _version(doc: Doc | None, k: str, changed: str, earlier: list[str], deleted: bool
+             ) -> Version:
+    """A version from its parts, already checked (the entry as `stamps.entry` writes it)."""
+    entry: Doc = {"id": k, "changed": changed}
+    if earlier:
+        entry["earlier"] = earlier
+    if deleted:
+        entry["deleted"] = True
+    return Version(doc, entry, changed, frozenset(earlier))
 
 
 # --------------------------------------------------------------------------
@@ -142,7 +158,9 @@ def versions_of(copy: Copy) -> dict[Key, Version]:
 
 def _later(x: Version, y: Version) -> tuple[Version, Version]:
     """(later, earlier) by stamp; equal stamps by content, so either order agrees."""
-    return (x, y) if (x.changed, x.content) >= (y.changed, y.content) else (y, x)
+    if x.changed != y.changed:
+        return (x, y) if x.changed > y.changed else (y, x)
+    return (x, y) if x.content >= y.content else (y, x)
 
 
 def _joined(kept_doc: Doc | None, x: Version, y: Version, table: str, rid: str) -> Version:
@@ -151,7 +169,7 @@ def _joined(kept_doc: Doc | None, x: Version, y: Version, table: str, rid: str) 
     changed = f"{hi}+{stamps.digest(lo)[:8]}"
     earlier = {*x.lineage, *y.lineage, x.changed, y.changed}
     k = stamps.key(table, kept_doc["id"] if kept_doc is not None else rid)
-    return Version(kept_doc, stamps.entry(k, changed, earlier, kept_doc is None))
+    return version(kept_doc, stamps.entry(k, changed, earlier, kept_doc is None))
 
 
 def _holds(table: str, doc: Doc | None) -> bool:
@@ -180,13 +198,13 @@ def merge_versions(table: str, rid: str, x: Version, y: Version
                    ) -> tuple[Version, str | None, str | None]:
     """The version to keep, which of x ("x"), y ("y") or "both" it comes from, and the
     conflict's description (None when the two did not both change)."""
-    if x.changed == y.changed and x.content == y.content:
+    if x.changed == y.changed and x.doc == y.doc:
         return x, "x", None
     if y.changed in x.lineage:
         return x, "x", None
     if x.changed in y.lineage:
         return y, "y", None
-    if x.content == y.content:
+    if x.doc == y.doc:
         return _joined(x.doc, x, y, table, rid), "both", None
     later, earlier = _later(x, y)
     what = "changed on both sides"
@@ -277,17 +295,15 @@ def _keep_linked_sessions(kept: dict[Key, Version], source: dict[Key, str],
 
 def _result(ours: Copy, theirs: Copy, mine: dict[Key, Version], kept: dict[Key, Version],
             source: dict[Key, str], conflicts: list[Conflict]) -> Merged:
-    order: dict[str, list[Key]] = {}
+    order: dict[str, dict[Key, None]] = {}  # each table's keys, in order, once
     for copy in (ours, theirs):
         for table, docs in copy.tables.items():
-            keys = order.setdefault(table, [])
+            keys = order.setdefault(table, {})
             for doc in docs[:1] if table in SINGLES else docs:
-                key = (table, "" if table in SINGLES else doc["id"])
-                if key not in keys:
-                    keys.append(key)
+                keys[(table, "" if table in SINGLES else doc["id"])] = None
     seen = {key for keys in order.values() for key in keys}
     for key in sorted(kept.keys() - seen):
-        order.setdefault(key[0], []).append(key)
+        order.setdefault(key[0], {})[key] = None
     tables: dict[str, list[Doc]] = {}
     out_stamps: dict[str, Doc] = {}
     added, updated, deleted = [], [], []
@@ -304,7 +320,7 @@ def _result(ours: Copy, theirs: Copy, mine: dict[Key, Version], kept: dict[Key, 
                     added.append(key)
             elif v.doc is None:
                 deleted.append(key)
-            elif before.content != v.content:
+            elif before.doc != v.doc:
                 updated.append(key)
     restamped = tuple(key for key, v in kept.items()
                       if (before := mine.get(key)) is None or before.entry != v.entry)
@@ -439,6 +455,6 @@ def reason_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
     return out
 
 
-__all__ = ["report_lines", "counts_text", "Copy", "Version", "Conflict", "Merged", "MergeReport",
-           "versions_of", "merge_versions", "merge_copies", "records_of", "rule_changes",
-           "holds_lifted", "THIS", "OTHER", "BOTH"]
+__all__ = ["report_lines", "counts_text", "Copy", "Version", "version", "Conflict", "Merged",
+           "MergeReport", "versions_of", "merge_versions", "merge_copies", "records_of",
+           "rule_changes", "holds_lifted", "THIS", "OTHER", "BOTH"]

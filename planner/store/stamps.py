@@ -61,8 +61,15 @@ def new_stamp(now: datetime, after: str | None = None, content: str = "") -> str
 
 
 def canonical(doc: Any) -> str:
-    """One text per content, whatever the key order (to compare and hash records)."""
-    return json.dumps(doc, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    """One text per content, whatever the key order (to compare and hash records):
+    msgspec's sorted JSON (a tenth of json.dumps' time), or json's for what msgspec
+    cannot write (a lone surrogate from a mis-encoded terminal argument)."""
+    import msgspec
+
+    try:
+        return msgspec.json.encode(doc, order="sorted").decode("utf-8")
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return json.dumps(doc, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
 def digest(text: str) -> str:
@@ -122,10 +129,12 @@ def changed_of(e: dict[str, Any] | None) -> str | None:
 
 
 def earlier_of(e: dict[str, Any] | None) -> list[str]:
+    """The stamps a version grew from, as `capped` leaves them (sorted, no repeats, at
+    most KEEP), keeping only what is a stamp."""
     value = e.get("earlier") if isinstance(e, dict) else None
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not value:
         return []
-    return [s for s in value[:KEEP] if is_stamp(s)]
+    return capped(s for s in value[:KEEP] if is_stamp(s))
 
 
 def is_deleted(e: dict[str, Any] | None) -> bool:
