@@ -8,7 +8,7 @@ then each changed through the service with its own clock (the laptop's an hour l
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.widgets import Input
@@ -30,21 +30,11 @@ from tests.app.helpers import (
     wait_for,
 )
 from tests.app.test_data_dialogs import field_error, palette
-
-
-class Clock:
-    """A computer's clock, one second further at each reading, from `start`."""
-
-    def __init__(self, start: datetime):
-        self.t = start
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(seconds=1)
-        return self.t
+from tests.clocks import TickingClock
 
 
 def machine(path: Path, hour: int) -> Planner:
-    return Planner(Journal(path, now=Clock(datetime(2026, 12, 1, hour, tzinfo=UTC))), TODAY)
+    return Planner(Journal(path, now=TickingClock(datetime(2026, 12, 1, hour, tzinfo=UTC))), TODAY)
 
 
 def app_on(journal: Path):

@@ -20,23 +20,13 @@ from planner.store import stamps
 from planner.store.errors import CopyUnusable
 from planner.store.journal import Journal
 from planner.store.migrations import CURRENT_SCHEMA, migrate
+from tests.clocks import TickingClock
 
 TODAY = date(2026, 12, 1)
 
 
-class Clock:
-    """A machine's clock, one second further at each reading, from `start`."""
-
-    def __init__(self, start: datetime):
-        self.t = start
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(seconds=1)
-        return self.t
-
-
 def machine(path: Path, hours: int = 0) -> Journal:
-    return Journal(path, now=Clock(datetime(2026, 12, 1, 8 + hours, tzinfo=UTC)))
+    return Journal(path, now=TickingClock(datetime(2026, 12, 1, 8 + hours, tzinfo=UTC)))
 
 
 def copy_of(j: Journal) -> Copy:
