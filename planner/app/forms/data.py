@@ -476,7 +476,7 @@ class ImportScreen(SubmitForm):
 # ---------------------------------------------------------------- merge
 
 MERGE_HINT = ("Fold another copy of this journal (a second computer's file, a sync tool's "
-              "conflict copy) into this one. The other file is only read.")
+              "conflict copy, or a JSON export) into this one. The other file is only read.")
 CONFIRM_CONFLICTS = 3  # conflicts named in the question; the dialog behind lists them all
 KEPT_WORDS = {THIS: "this journal's version kept", OTHER: "the other copy's version kept",
               BOTH: "both put together"}
