@@ -244,7 +244,6 @@ def merge_copies(ours: Copy, theirs: Copy) -> Merged:
     order, the records only the other copy had follow in their order of entry."""
     mine, other = versions_of(ours), versions_of(theirs)
     kept: dict[Key, Version] = {}
-    source: dict[Key, str] = {}
     conflicts: list[Conflict] = []
     whole: dict[Key, tuple[Version, Version]] = {}
     for key in mine.keys() | other.keys():
@@ -252,11 +251,11 @@ def merge_copies(ours: Copy, theirs: Copy) -> Merged:
         if x is None or y is None:
             v = x if x is not None else y
             assert v is not None
-            kept[key], source[key] = v, "x" if x is not None else "y"
+            kept[key] = v
             continue
         whole[key] = (x, y)
         v, src, what = merge_versions(key[0], key[1], x, y)
-        kept[key], source[key] = v, src or "x"
+        kept[key] = v
         if what is not None:
             kept_v = {"x": x, "y": y}.get(src or "")
             other_v = y if src == "x" else x
@@ -265,11 +264,11 @@ def merge_copies(ours: Copy, theirs: Copy) -> Merged:
                 {"x": THIS, "y": OTHER}.get(src or "", BOTH),
                 stamps.when((kept_v or v).changed), stamps.when(other_v.changed),
                 _label(key[0], v.doc or x.doc or y.doc, key[1])))
-    _keep_linked_sessions(kept, source, whole, conflicts)
-    return _result(ours, theirs, mine, kept, source, conflicts)
+    _keep_linked_sessions(kept, whole, conflicts)
+    return _result(ours, theirs, mine, kept, conflicts)
 
 
-def _keep_linked_sessions(kept: dict[Key, Version], source: dict[Key, str],
+def _keep_linked_sessions(kept: dict[Key, Version],
                           whole: dict[Key, tuple[Version, Version]],
                           conflicts: list[Conflict]) -> None:
     """A session deleted on one side stays when a record kept from the other points to it
@@ -286,7 +285,6 @@ def _keep_linked_sessions(kept: dict[Key, Version], source: dict[Key, str],
         if alive.doc is None:
             continue
         kept[key] = _joined(alive.doc, x, y, "sessions", sid)
-        source[key] = "x" if alive is x else "y"
         conflicts.append(Conflict(
             "sessions", sid, "deleted on one side, but a record kept from the other points "
             "to it: kept", THIS if alive is x else OTHER, stamps.when(alive.changed),
@@ -294,7 +292,7 @@ def _keep_linked_sessions(kept: dict[Key, Version], source: dict[Key, str],
 
 
 def _result(ours: Copy, theirs: Copy, mine: dict[Key, Version], kept: dict[Key, Version],
-            source: dict[Key, str], conflicts: list[Conflict]) -> Merged:
+            conflicts: list[Conflict]) -> Merged:
     order: dict[str, dict[Key, None]] = {}  # each table's keys, in order, once
     for copy in (ours, theirs):
         for table, docs in copy.tables.items():
