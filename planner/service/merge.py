@@ -409,9 +409,16 @@ def counts_text(m: Merged) -> str:
         or "no record changed (only version stamps)"
 
 
-def report_lines(report: MergeReport, journal: str, dry_run: bool) -> list[str]:
-    """The merge's report in sentences, for the command line and the app (user text in
-    it is made terminal-safe here)."""
+# Where to go next, in the words of each face: (restore a version, move a plan).
+CLI_WAYS = ("`acuplan restore`", "`acuplan unplan ID`, then `acuplan plan DATE`")
+APP_WAYS = ("Data: restore a kept version", "p opens Plan")
+
+
+def report_lines(report: MergeReport, journal: str, dry_run: bool,
+                 ways: tuple[str, str] = CLI_WAYS) -> list[str]:
+    """The merge's report in sentences, for the command line and the app (`ways` names
+    the face's way to restore a version and to move a plan; user text in the report is
+    made terminal-safe here)."""
     m = report.merged
     src = terminal_safe(report.source)
     if not m.changed:
@@ -430,14 +437,14 @@ def report_lines(report: MergeReport, journal: str, dry_run: bool) -> list[str]:
             lines.append(f"  {terminal_safe(c.label)}: {c.what}; {kept}")
         lines.append(f"  the versions not kept are still in {src}"
                      + ("" if dry_run else " and in the version of this journal kept "
-                        "before the merge (`acuplan restore`)"))
+                        f"before the merge ({ways[0]})"))
     if report.now_breaking:
         lines.append("sessions that now break a rule (logged history stays; see why):")
         for s in report.now_breaking:
             lines.append(f"  {s.date.isoformat()} session {terminal_safe(s.id)}:")
             lines.extend(reason_lines(s.violations, indent="    - "))
     if report.now_blocked:
-        lines.append("plans now blocked (move them: `acuplan plan` or the app's Plan):")
+        lines.append(f"plans now blocked (move them: {ways[1]}):")
         for p, reasons in report.now_blocked:
             lines.append(f"  {p.date.isoformat()} plan {terminal_safe(p.id)}:")
             lines.extend(reason_lines(reasons, indent="    - "))
@@ -453,6 +460,7 @@ def reason_lines(reasons: tuple[Reason, ...], indent: str) -> list[str]:
     return out
 
 
-__all__ = ["report_lines", "counts_text", "Copy", "Version", "version", "Conflict", "Merged",
-           "MergeReport", "versions_of", "merge_versions", "merge_copies", "records_of",
-           "rule_changes", "holds_lifted", "THIS", "OTHER", "BOTH"]
+__all__ = ["report_lines", "CLI_WAYS", "APP_WAYS", "counts_text", "Copy", "Version",
+           "version", "Conflict", "Merged", "MergeReport", "versions_of", "merge_versions",
+           "merge_copies", "records_of", "rule_changes", "holds_lifted", "THIS", "OTHER",
+           "BOTH"]

@@ -44,7 +44,7 @@ from planner.app.base import AppModalScreen
 from planner.app.forms.dialogs import RECORDS_CSS, ConfirmScreen, FieldError, MessageScreen
 from planner.app.forms.submit import SubmitForm, form_row
 from planner.app.writes import EXPECTED, Writes
-from planner.service.merge import BOTH, OTHER, THIS, report_lines
+from planner.service.merge import APP_WAYS, BOTH, OTHER, THIS, report_lines
 from planner.service.merge import counts_text as merged_counts
 from planner.service.planner import BadInput
 from planner.service.text import terminal_safe
@@ -490,7 +490,7 @@ def merge_counts(report) -> str:
 def dry_run_lines(report, journal: str) -> list[str]:
     """What a merge would do, in the report's sentences, headed for the dialog (the
     command line's head names its --dry-run flag)."""
-    lines = report_lines(report, journal, True)
+    lines = report_lines(report, journal, True, APP_WAYS)
     if not report.merged.changed:
         return lines
     return [f"Would merge: {merge_counts(report)} (nothing written yet).", *lines[1:]]
@@ -666,7 +666,7 @@ class MergeScreen(SubmitForm):
 
     def _merged(self, report) -> None:
         self._busy = "Reading…"
-        lines = report_lines(report, shown(self.app.planner.journal.path), False)
+        lines = report_lines(report, shown(self.app.planner.journal.path), False, APP_WAYS)
         if not report.written:  # merged by someone else meanwhile: nothing left to do
             self._show_report(lines)
             return
