@@ -9,6 +9,7 @@ from pathlib import Path
 
 from planner.domain.models import Profile, Settings, from_doc, to_doc
 from planner.domain.rules import Engine
+from planner.service.core import gc_paused
 from planner.service.holds import hold_edit_message, hold_reasons, holds_kept
 from planner.service.inputs import ImportProblems, Refused
 from planner.service.routine_use import RoutineQueries
@@ -200,7 +201,8 @@ class DataCommands(RoutineQueries):
         theirs = _other_copy(payload, source)
         with self._change(lifts_holds=True) as w:
             ours = Copy({t: w.tx.all(t) for t in w.tx.tables()}, w.tx.stamps())
-            merged = merge_copies(ours, theirs)
+            with gc_paused():  # tens of thousands of short-lived values, no cycles
+                merged = merge_copies(ours, theirs)
             st = self._state_of(records_of(merged))
             after = Engine(st.history, st.settings, self.today)
             lifted = holds_lifted(w.engine, after)

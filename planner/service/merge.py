@@ -72,7 +72,7 @@ class Version(Value, frozen=True):
     doc: Doc | None
     entry: Doc
     changed: str
-    lineage: frozenset[str]
+    lineage: tuple[str, ...]  # at most stamps.KEEP: a tuple is quick enough to search
 
     @property
     def content(self) -> str:
@@ -82,7 +82,7 @@ class Version(Value, frozen=True):
 
 def version(doc: Doc | None, entry: Doc) -> Version:
     return Version(doc, entry, stamps.changed_of(entry) or "",
-                   frozenset(stamps.earlier_of(entry)))
+                   tuple(stamps.earlier_of(entry)))
 
 
 class Conflict(Value, frozen=True):
@@ -150,7 +150,7 @@ def _version(doc: Doc | None, k: str, changed: str, earlier: list[str], deleted:
         entry["earlier"] = earlier
     if deleted:
         entry["deleted"] = True
-    return Version(doc, entry, changed, frozenset(earlier))
+    return Version(doc, entry, changed, tuple(earlier))
 
 
 # --------------------------------------------------------------------------

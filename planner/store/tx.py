@@ -148,22 +148,24 @@ class Tx:
                     raise ValueError(f"table {name!r}: missing or duplicate id {rid!r}")
                 seen.add(rid)
         meta = self._storage.data.get(META)
-        self._db.drop_tables()
+        self._db.drop_tables()  # TinyDB forgets its table objects (and their caches)
         self._base = None
         self._own.clear()
         self._own_stamps = None
-        for name, docs in clean.items():
-            self._db.table(name).insert_multiple(docs)
+        # TinyDB's raw form, built here: its insert_multiple rebuilds the table per call
+        data: Raw = {name: {str(i): d for i, d in enumerate(docs, 1)}
+                     for name, docs in clean.items()}
         if versions is None:
             now = self._now()
             fresh = [stamps.next_entry(stamps.key(name, d["id"]), None, now, d)
                      for name, docs in clean.items() for d in docs]
         else:
-            fresh = [dict(e) for e in _clean(versions, "versions").values()]
+            fresh = list(_clean(versions, "versions").values())
         if fresh:
-            self._db.table(STAMPS).insert_multiple(fresh)
+            data[STAMPS] = {str(i): e for i, e in enumerate(fresh, 1)}
         if meta is not None:
-            self._storage.data[META] = meta
+            data[META] = meta
+        self._storage.write(data)
 
     # internals
 
