@@ -26,13 +26,13 @@ def _other_copy(payload: bytes, source: str):
     from planner.store.errors import CopyUnusable, ImportRefused
     from planner.store.exchange import parse_export
     from planner.store.migrations import CURRENT_SCHEMA, STAMPS, SYSTEM_TABLES
-    from planner.store.reader import BadJournal, TooNew, parse
+    from planner.store.reader import BadJournal, TooNew, checked, parse
 
     versions: dict[str, dict] = {}
     try:
         doc = codec.decode(payload) if payload.strip() else None
     except (ValueError, RecursionError):
-        doc = None  # the journal reader below says what is wrong
+        doc = None  # `parse` below says what is wrong, as for a journal
     if isinstance(doc, dict) and "acuplan_export" in doc:
         try:
             tables = parse_export(payload.decode("utf-8").removeprefix("\ufeff"))
@@ -40,7 +40,7 @@ def _other_copy(payload: bytes, source: str):
             raise CopyUnusable(source, str(e)) from None
     else:
         try:
-            raw, _schema = parse(payload)
+            raw, _schema = parse(payload) if doc is None else checked(doc)
         except TooNew as e:
             raise CopyUnusable(source, f"it uses schema version {e.found} but this acuplan "
                                        f"only knows up to {CURRENT_SCHEMA} (upgrade acuplan "

@@ -84,6 +84,12 @@ def parse(payload: bytes) -> tuple[Raw, int]:
         raise BadJournal(f"not valid JSON, perhaps truncated ({e})") from None
     except RecursionError:
         raise BadJournal("not valid JSON (nested too deeply)") from None
+    return checked(data)
+
+
+def checked(data: Any) -> tuple[Raw, int]:
+    """`parse` for data already decoded from JSON (merge decodes a copy once to tell a
+    journal from an export)."""
     if not isinstance(data, dict):
         raise BadJournal(f"wrong shape: the top level is {_kind(data)}, not an object")
     schema = _schema_of(data)
